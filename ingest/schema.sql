@@ -81,5 +81,7 @@ create table if not exists source_files (
     letter_id      varchar,            -- NULL when quarantined
     status         varchar not null,   -- added / duplicate / quarantined
     parser_version varchar not null,
+    size_bytes     bigint,             -- with mtime_ns: lets an unchanged file skip without hashing
+    mtime_ns       bigint,
     seen_at        timestamp not null
 );
