@@ -1,0 +1,5 @@
+from ingest.model import ParseError
+
+
+def parse(text):
+    raise ParseError("layout_unsupported")
