@@ -1,0 +1,22 @@
+"""The query layer: every number the app, the CLI and a notebook show, as SQL over DuckDB.
+
+con = open_db("data/imr.duckdb")
+f = Filters.from_query_params({"cat": "Pharmaceuticals"}).validate(filter_options(con))
+overturn_rate_by(con, "reviewer_specialty", f)
+"""
+
+from queries.compare import Comparison, compare
+from queries.db import db_version, open_db
+from queries.export import export, export_bytes
+from queries.filters import FilterError, Filters
+from queries.rates import data_span, filter_options, overturn_rate_by, summary, trend
+from queries.search_index import build_search_index, index_path_for
+from queries.tables import decision_count, decisions, letter, quarantined, search, search_count
+from queries.vocab import AGE_BANDS, DIMENSIONS, GRAINS, SORT_COLUMNS
+
+__all__ = [
+    "AGE_BANDS", "DIMENSIONS", "GRAINS", "SORT_COLUMNS", "Comparison", "FilterError", "Filters",
+    "build_search_index", "compare", "data_span", "db_version", "decision_count", "decisions",
+    "export", "export_bytes", "filter_options", "index_path_for", "letter", "open_db",
+    "overturn_rate_by", "quarantined", "search", "search_count", "summary", "trend",
+]  # fmt: skip

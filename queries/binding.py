@@ -1,0 +1,50 @@
+"""Bind a Filters value to a connection: WHERE text + params, with free text resolved.
+
+When `Filters.text` is set and the database has a search index beside it, the index's matching
+(letter_id, item_no) keys are registered on the connection as an Arrow relation for the query's
+duration, so every query honours the text the same way (stemmed words, implicit AND). Without
+an index (in-memory or never-indexed databases) the text falls back to an ILIKE scan.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from queries import fulltext
+from queries.db import db_path_of
+from queries.filters import Filters
+from queries.search_index import index_path_for
+
+_names = itertools.count()
+
+
+def index_of(con: duckdb.DuckDBPyConnection) -> Path | None:
+    path = db_path_of(con)
+    index = index_path_for(path) if path else None
+    return index if index and index.exists() else None
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, table: pa.Table) -> Iterator[str]:
+    name = f"_hits_{next(_names)}"
+    con.register(name, table)
+    try:
+        yield name
+    finally:
+        con.unregister(name)
+
+
+@contextmanager
+def bound(con: duckdb.DuckDBPyConnection, f: Filters) -> Iterator[tuple[str, dict[str, object]]]:
+    index = index_of(con) if f.text else None
+    if index is None:
+        yield f.where()
+        return
+    with registered(con, fulltext.match(index, f.text)) as name:
+        yield f.where(text_table=name)

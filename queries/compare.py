@@ -1,0 +1,65 @@
+"""Compare the overturn rates of two filtered sets of decisions, with honest uncertainty."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import duckdb
+
+from queries.filters import Filters
+from queries.rates import summary
+from queries.stats import newcombe_diff, two_by_two_p
+
+
+@dataclass(frozen=True)
+class Comparison:
+    a: Filters
+    b: Filters
+    a_n: int
+    a_overturned: int
+    a_rate: float | None
+    b_n: int
+    b_overturned: int
+    b_rate: float | None
+    diff: float | None  # a_rate - b_rate
+    diff_ci_low: float | None  # Newcombe hybrid score 95 % interval
+    diff_ci_high: float | None
+    p_value: float | None  # two-sided
+    test: str  # 'fisher' (some expected cell < 5), 'chi2', or 'none' when a side is empty
+
+    def sentence(self) -> str:
+        """Plain-English memo text; the sets may overlap, which the test does not account for."""
+        a, b = self.a.describe(), self.b.describe()
+        if self.diff is None:
+            return f"No comparison possible: {a} has {self.a_n} decisions, {b} has {self.b_n}."
+        test = "Fisher's exact test" if self.test == "fisher" else "a chi-square test"
+        return (
+            f"{a}: {self.a_overturned:,} of {self.a_n:,} decisions overturned "
+            f"({self.a_rate:.1%}). {b}: {self.b_overturned:,} of {self.b_n:,} "
+            f"({self.b_rate:.1%}). Difference {self.diff * 100:+.1f} percentage points "
+            f"(95 % CI {self.diff_ci_low * 100:+.1f} to {self.diff_ci_high * 100:+.1f}; "
+            f"two-sided p = {_p(self.p_value)}, {test})."
+        )
+
+
+def compare(con: duckdb.DuckDBPyConnection, a: Filters, b: Filters) -> Comparison:
+    ka, na = _counts(con, a)
+    kb, nb = _counts(con, b)
+    if na == 0 or nb == 0:
+        return Comparison(a, b, na, ka, ka / na if na else None, nb, kb,
+                          kb / nb if nb else None, None, None, None, None, "none")  # fmt: skip
+    low, high = newcombe_diff(ka, na, kb, nb)
+    p, test = two_by_two_p(ka, na - ka, kb, nb - kb)
+    return Comparison(a, b, na, ka, ka / na, nb, kb, kb / nb, ka / na - kb / nb, low, high, p, test)
+
+
+def _counts(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[int, int]:
+    row = summary(con, f).row(0, named=True)
+    return int(row["overturned"]), int(row["decisions"])
+
+
+def _p(p: float | None) -> str:
+    if p is None or math.isnan(p):
+        return "n/a"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"

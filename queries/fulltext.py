@@ -1,0 +1,70 @@
+"""Querying the SQLite FTS5 index: user text -> safe MATCH expression -> keys, scores, snippets.
+
+User words are always quoted as FTS5 strings, so operators and quotes in the text are plain
+words; a trailing `*` keeps prefix search. bm25 weights a hit in the service 4x the rationale.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pyarrow as pa
+
+_TERM = re.compile(r'"([^"]+)"|([\w][\w\'-]*\*?)')
+SNIPPET_TOKENS = 16
+
+
+def match_expression(text: str) -> str | None:
+    """FTS5 query for `text`: every word or "quoted phrase" must occur (implicit AND)."""
+    terms = []
+    for phrase, word in _TERM.findall(text or ""):
+        raw = phrase or word
+        prefix = raw.endswith("*")
+        words = re.findall(r"\w+", raw)
+        if words:
+            terms.append('"' + " ".join(words) + '"' + ("*" if prefix else ""))
+    return " ".join(terms) or None
+
+
+def connect(index_path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{index_path}?mode=ro", uri=True, timeout=5.0)
+
+
+def match(index_path: Path, text: str) -> pa.Table:
+    """All matching items: rowid, letter_id, item_no, score (higher is better)."""
+    expr = match_expression(text)
+    rows = []
+    if expr:
+        with closing(connect(index_path)) as con:
+            rows = con.execute(
+                "select d.rowid, d.letter_id, d.item_no, -bm25(fts, 4.0, 1.0) "
+                "from fts join docs as d on d.rowid = fts.rowid where fts match ?",
+                (expr,),
+            ).fetchall()
+    cols = list(zip(*rows, strict=True)) if rows else [[], [], [], []]
+    return pa.table(
+        {
+            "rowid": pa.array(cols[0], pa.int64()),
+            "letter_id": pa.array(cols[1], pa.string()),
+            "item_no": pa.array(cols[2], pa.int32()),
+            "score": pa.array(cols[3], pa.float64()),
+        }
+    )
+
+
+def snippets(index_path: Path, text: str, rowids: list[int]) -> dict[int, str]:
+    """Short excerpt per rowid with matched terms wrapped in ** (Markdown bold)."""
+    expr = match_expression(text)
+    if not expr or not rowids:
+        return {}
+    marks = ",".join("?" * len(rowids))
+    with closing(connect(index_path)) as con:
+        rows = con.execute(
+            f"select rowid, snippet(fts, -1, '**', '**', '…', {SNIPPET_TOKENS}) "
+            f"from fts where fts match ? and rowid in ({marks})",
+            (expr, *rowids),
+        ).fetchall()
+    return dict(rows)

@@ -1,0 +1,135 @@
+"""The full-text index beside the database (imr.duckdb -> imr.search.sqlite), kept in sync.
+
+DuckDB's own `fts` extension cannot be installed offline, so the index is SQLite FTS5 from
+Python's standard library (bm25 ranking, snippets). Ingest calls `build_search_index` after
+every run: it re-indexes letters ingested since the last sync (a high-water mark on
+`letters.ingested_at`) in one transaction, and rebuilds into a temporary file that atomically
+replaces the old one when the index is missing, stale in shape, or out of step in row count.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from contextlib import closing
+from pathlib import Path
+
+import duckdb
+
+INDEX_FORMAT = "1"  # bump when the index's tables change: forces a rebuild
+BATCH = 5_000
+
+_READ_ITEMS = """
+select d.letter_id, d.item_no, d.service, coalesce(d.rationale, ''), l.ingested_at
+from decisions as d join letters as l using (letter_id)
+where l.ingested_at >= $mark
+"""
+_CREATE = """
+create table meta(key text primary key, value text);
+create table docs(rowid integer primary key, letter_id text not null, item_no integer not null);
+create index docs_letter on docs(letter_id);
+create virtual table fts using fts5(service, rationale, tokenize = 'porter unicode61');
+"""
+
+
+def index_path_for(db_path: str | Path) -> Path:
+    return Path(db_path).with_suffix(".search.sqlite")
+
+
+def build_search_index(
+    db_path: str | Path,
+    index_path: str | Path | None = None,
+    *,
+    incremental: bool = True,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> dict[str, object]:
+    """Bring the index in step with the database; `con` reuses an open (writer) connection."""
+    started = time.perf_counter()
+    index_path = Path(index_path) if index_path else index_path_for(db_path)
+    own = con is None
+    con = con or duckdb.connect(str(db_path), read_only=True)
+    try:
+        total = con.execute("select count(*) from decisions").fetchone()[0]
+        mode, added = "incremental", 0
+        if incremental and _usable(index_path):
+            added = _sync(con, index_path)
+            if _count(index_path) != total:
+                mode = "rebuild"
+        else:
+            mode = "rebuild"
+        if mode == "rebuild":
+            added = _rebuild(con, index_path)
+    finally:
+        if own:
+            con.close()
+    return {"mode": mode, "indexed": added, "total": total,
+            "seconds": round(time.perf_counter() - started, 3)}  # fmt: skip
+
+
+def _usable(index_path: Path) -> bool:
+    if not index_path.exists():
+        return False
+    try:
+        with closing(sqlite3.connect(index_path)) as lite:
+            row = lite.execute("select value from meta where key = 'format'").fetchone()
+        return bool(row) and row[0] == INDEX_FORMAT
+    except sqlite3.DatabaseError:
+        return False
+
+
+def _count(index_path: Path) -> int:
+    with closing(sqlite3.connect(index_path)) as lite:
+        return lite.execute("select count(*) from docs").fetchone()[0]
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, index_path: Path) -> int:
+    tmp = index_path.with_name(index_path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    with closing(sqlite3.connect(tmp)) as lite:
+        lite.executescript(_CREATE)
+        lite.execute("insert into meta values ('format', ?)", (INDEX_FORMAT,))
+        added = _insert_since(con, lite, None)
+        lite.commit()
+    os.replace(tmp, index_path)  # readers see the old file or the new one, never a half
+    return added
+
+
+def _sync(con: duckdb.DuckDBPyConnection, index_path: Path) -> int:
+    with closing(sqlite3.connect(index_path, timeout=30)) as lite:
+        row = lite.execute("select value from meta where key = 'mark'").fetchone()
+        mark = row[0] if row else None
+        added = _insert_since(con, lite, mark)  # one transaction: committed whole or not
+        lite.commit()
+    return added
+
+
+def _insert_since(
+    con: duckdb.DuckDBPyConnection, lite: sqlite3.Connection, mark: str | None
+) -> int:
+    """(Re)index items of letters ingested at or after `mark` (all when None)."""
+    cur = con.cursor()  # its own result, so the caller's connection stays usable
+    cur.execute(_READ_ITEMS, {"mark": mark or "0001-01-01"})
+    next_id = (lite.execute("select coalesce(max(rowid), 0) from docs").fetchone()[0]) + 1
+    first_new = next_id  # rows below were indexed by earlier syncs and may be stale
+    lite.execute("create temp table if not exists changed(letter_id text primary key)")
+    added, newest = 0, mark
+    while batch := cur.fetchmany(BATCH):
+        letters = {(r[0],) for r in batch}
+        lite.execute("delete from temp.changed")
+        lite.executemany("insert or ignore into temp.changed values (?)", letters)
+        stale = "select rowid from docs where letter_id in (select letter_id from temp.changed)"
+        lite.execute(f"delete from fts where rowid in ({stale}) and rowid < ?", (first_new,))
+        lite.execute(f"delete from docs where rowid in ({stale}) and rowid < ?", (first_new,))
+        ids = range(next_id, next_id + len(batch))
+        lite.executemany("insert into docs values (?, ?, ?)",
+                         [(i, r[0], r[1]) for i, r in zip(ids, batch, strict=True)])  # fmt: skip
+        lite.executemany("insert into fts(rowid, service, rationale) values (?, ?, ?)",
+                         [(i, r[2], r[3]) for i, r in zip(ids, batch, strict=True)])  # fmt: skip
+        next_id += len(batch)
+        added += len(batch)
+        batch_newest = max(str(r[4]) for r in batch)
+        newest = max(newest or batch_newest, batch_newest)
+    cur.close()
+    lite.execute("insert or replace into meta values ('mark', ?)", (newest,))
+    return added

@@ -1,0 +1,91 @@
+"""Row queries: the paged decisions table, one letter, ranked search, the quarantine list."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from queries import fulltext
+from queries.binding import bound, index_of, registered
+from queries.db import run
+from queries.filters import FilterError, Filters
+from queries.vocab import SORT_COLUMNS
+
+MAX_PAGE = 10_000
+_SEARCH_COLUMNS = ["letter_id", "case_number", "item_no", "service", "outcome", "decision_date"]
+
+
+def _check_page(limit: object, offset: object) -> None:
+    for name, value in (("limit", limit), ("offset", offset)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise FilterError(f"{name} must be a non-negative integer, got {value!r}")
+    if limit > MAX_PAGE:
+        raise FilterError(f"limit {limit} is above the maximum page size {MAX_PAGE}")
+
+
+def decisions(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    *,
+    sort: str = "decision_date",
+    descending: bool = True,
+    limit: int = 50,
+    offset: int = 0,
+) -> pl.DataFrame:
+    if sort not in SORT_COLUMNS:
+        raise FilterError(f"Unknown sort column {sort!r}; known: {', '.join(SORT_COLUMNS)}")
+    _check_page(limit, offset)
+    direction = "desc" if descending else "asc"
+    with bound(con, f) as (where, params):
+        return run(
+            con, "decisions", {**params, "limit": limit, "offset": offset},
+            where=where, sort=sort, direction=direction,
+        )  # fmt: skip
+
+
+def decision_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
+    with bound(con, f) as (where, params):
+        return int(run(con, "decision_count", params, where=where).item())
+
+
+def letter(
+    con: duckdb.DuckDBPyConnection, letter_id_or_case_number: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(the letter's row, its items by item_no); both empty when no letter matches."""
+    found = run(con, "letter", {"key": str(letter_id_or_case_number)})
+    letter_id = found["letter_id"][0] if found.height else None
+    items = run(con, "letter_items", {"letter_id": letter_id})
+    return found, items
+
+
+def quarantined(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return run(con, "quarantined", {})
+
+
+def search(
+    con: duckdb.DuckDBPyConnection, text: str, f: Filters, *, limit: int = 50, offset: int = 0
+) -> pl.DataFrame:
+    """Decisions matching `text` and `f`, best bm25 first, with a snippet (matches in **)."""
+    _check_page(limit, offset)
+    index = index_of(con)
+    if index is None:  # no index (e.g. in-memory database): unranked ILIKE scan, no snippet
+        scan = f.replace(text=" ".join(t for t in (f.text, text) if t))
+        page = decisions(con, scan, limit=limit, offset=offset)
+        return page.select(_SEARCH_COLUMNS[:6]).with_columns(
+            score=pl.lit(None, pl.Float64), snippet=pl.lit("", pl.String)
+        )
+    with registered(con, fulltext.match(index, text)) as hits, bound(con, f) as (where, params):
+        page = run(
+            con, "search", {**params, "limit": limit, "offset": offset}, where=where, hits=hits
+        )
+    found = fulltext.snippets(index, text, page["rowid"].to_list())
+    snippet = pl.Series("snippet", [found.get(r, "") for r in page["rowid"]], dtype=pl.String)
+    return page.with_columns(snippet).drop("rowid")
+
+
+def search_count(con: duckdb.DuckDBPyConnection, text: str, f: Filters) -> int:
+    index = index_of(con)
+    if index is None:
+        return decision_count(con, f.replace(text=" ".join(t for t in (f.text, text) if t)))
+    with registered(con, fulltext.match(index, text)) as hits, bound(con, f) as (where, params):
+        return int(run(con, "search_count", params, where=where, hits=hits).item())
