@@ -1,0 +1,122 @@
+"""A small, fully known IMR database for the app tests, built from ingest/schema.sql.
+
+Deterministic: 240 letters, 2016-2019, four service categories, three reviewer specialties;
+every fifth letter is real (not demo). Tests compute expected numbers with the queries layer
+or from these same rules, never from the app.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+SCHEMA = Path(__file__).resolve().parents[1] / "ingest" / "schema.sql"
+CATEGORIES = [  # category, subcategory, drug class, every k-th decision overturned
+    ("Pharmaceuticals", "Opioids", "Opioid analgesics", 9),
+    ("Rehabilitation", "Physical therapy", "Not a drug", 6),
+    ("Diagnostic Testing", "MRI", "Not a drug", 8),
+    ("Evaluation & Management", "Consultation", "Not a drug", 3),
+]
+SPECIALTIES = ["Family Practice", "Physical Medicine & Rehabilitation", "Orthopedic Surgery"]
+STATES = [["California"], ["California", "Ohio"], ["Texas"]]
+LETTERS = 240
+
+
+def case_number(i: int, decided: date) -> str:
+    return f"CM{decided.year % 100:02d}-{i:07d}"
+
+
+def build(
+    path: Path, *, letters: int = LETTERS, source_dir: Path | None = None, index: bool = True
+) -> Path:
+    """Create the database at `path` (and its search index); returns `path`."""
+    con = duckdb.connect(str(path))
+    con.sql(SCHEMA.read_text())
+    start = date(2016, 1, 4)
+    for i in range(letters):
+        decided = start + timedelta(days=i * 6)
+        items = 1 + i % 3
+        rows = []
+        for n in range(1, items + 1):
+            cat, sub, drug, k = CATEGORIES[(i + n) % len(CATEGORIES)]
+            over = (i * 7 + n * 3) % k == 0
+            words = "functional restoration program" if i % 10 == 0 else "physical therapy notes"
+            rows.append(
+                (
+                    cat,
+                    sub,
+                    drug,
+                    over,
+                    f"{sub} request {i}-{n}",
+                    f"The guideline supports {words} for case {i}; cost $100.",
+                )
+            )
+        n_over = sum(r[3] for r in rows)
+        outcome = (
+            "Upheld" if n_over == 0 else "Overturned" if n_over == items else "Partially Overturned"
+        )
+        cn = case_number(i, decided)
+        source = f"/nonexistent/{cn}.pdf"
+        if source_dir is not None:
+            source_dir.mkdir(parents=True, exist_ok=True)
+            (source_dir / f"{cn}.txt").write_text(f"Letter {cn}\n")
+            source = str(source_dir / f"{cn}.txt")
+        con.execute(
+            "insert into letters values (?, ?, 'format_d', ?, ?, 3, ?, ?, ?, ?, ?, 'Standard', ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '1', ?)",
+            [
+                cn,
+                cn,
+                source,
+                f"{i:064x}",
+                decided - timedelta(days=27),
+                date(2015, 5, 1),
+                decided,
+                decided - timedelta(days=50),
+                decided - timedelta(days=35),
+                SPECIALTIES[i % 3],
+                [SPECIALTIES[i % 3]],
+                STATES[i % 3],
+                "California" in STATES[i % 3],
+                30 + i % 40,
+                "male" if i % 2 else "female",
+                outcome,
+                items,
+                i % 5 != 0,
+                f"Summary of case {i}: a {30 + i % 40} year old worker.",
+                f"raw text {i}",
+                datetime(2026, 1, 1),
+            ],
+        )
+        for n, (cat, sub, drug, over, service, rationale) in enumerate(rows, start=1):
+            con.execute(
+                "insert into decisions values (?, ?, ?, null, null, false, ?, ?, ?, ?, ?, "
+                "'Decision based on MTUS Chronic Pain', 'Decision based on ODG', 'MTUS', ?, "
+                "'Chronic Pain', ?, ?)",
+                [
+                    cn,
+                    n,
+                    service,
+                    cat,
+                    sub,
+                    drug,
+                    "Overturned" if over else "Upheld",
+                    over,
+                    "MTUS" if n % 2 else "ODG",
+                    None if n % 2 == 0 else "Chronic Pain",
+                    rationale,
+                ],
+            )
+    con.execute(
+        "insert into quarantine values ('/in/broken.pdf', 'abc', 'extract', 'corrupt_pdf', "
+        "'EOF marker not found', ?)",
+        [datetime(2026, 1, 1)],
+    )
+    con.close()
+    if index:
+        from queries import build_search_index
+
+        build_search_index(path)
+    return path

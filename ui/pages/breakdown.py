@@ -1,0 +1,60 @@
+"""Breakdown: overturn rate by category and by reviewer; a click on a bar filters the rest."""
+
+import streamlit as st
+
+from queries.filters import CHOICE_FIELDS
+from queries.vocab import DIMENSIONS
+from ui import charts, data, downloads, sidebar, takeaways
+from ui.common import demo_banner, empty
+
+DRILL = {"service_category": "service_subcategory", "service_subcategory": "drug_class"}
+OTHERS = (
+    "imr_guideline_source",
+    "ca_guideline_source",
+    "imr_mtus_chapter",
+    "reviewer_specialty",
+    "reviewer_state",
+)
+CHOOSABLE = [d for d in CHOICE_FIELDS if d in DIMENSIONS]
+
+st.title("Breakdown")
+f = sidebar.current()
+s = data.call("summary", f).row(0, named=True)
+if empty(s["decisions"]):
+    st.stop()
+demo_banner(s)
+c1, c2 = st.columns([3, 1])
+dim = c1.selectbox("Break down by", CHOOSABLE, format_func=DIMENSIONS.get, key="bd_dim")
+min_n = c2.number_input("Minimum n (decisions) to rank", 1, 10_000, 30, key="bd_min_n")
+
+
+def bar_chart(dimension: str, filters, key: str):
+    df = data.call("overturn_rate_by", dimension, filters, min_n=min_n)
+    st.markdown(f"**{DIMENSIONS[dimension]}** - {takeaways.bars(df, dimension)}")
+    if df.is_empty():
+        return None
+    chart = charts.rate_bars(df, dimension)
+    return st.altair_chart(chart, width="stretch", on_select="rerun", key=key)
+
+
+event = bar_chart(dim, f, "bd_main")
+picked = [p[dim] for p in (event.selection.get(charts.SELECTION) or [])] if event else []
+local = f.replace(**{dim: tuple(picked)}) if picked else f
+if picked:
+    st.info(
+        f"Charts below are filtered to {DIMENSIONS[dim]} = {', '.join(picked)} "
+        "(click the bar again to clear)."
+    )
+for other in [d for d in (DRILL.get(dim), *OTHERS) if d and d != dim]:
+    bar_chart(other, local, f"bd_{other}")
+
+st.subheader("Reviewer specialty × service category")
+cells = data.call(
+    "overturn_rate_by", "reviewer_specialty", local, by="service_category", min_n=min_n
+)
+st.markdown(
+    "Cell colour = overturn rate of decisions; number = decisions (n); faded cells are "
+    f"below n = {min_n}."
+)
+st.altair_chart(charts.heatmap(cells, "service_category", "reviewer_specialty"), width="stretch")
+downloads.buttons(local, key="breakdown")

@@ -1,0 +1,82 @@
+"""Case: one letter in full - header, reviewer, every item with both citations, the source."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui import data
+from ui import format as fmt
+from ui.common import demo_banner
+
+case = st.query_params.get("case", "")
+st.title(f"Case {case}" if case else "Case")
+wanted = st.text_input("Case number", case, placeholder="CM16-0213037", key="case_lookup")
+if wanted and wanted != case:
+    st.query_params["case"] = wanted.strip()
+    st.rerun()
+if not case:
+    st.info("Enter a case number, or open a case from the Cases page.")
+    st.stop()
+letter, items = data.call("letter", case)
+if letter.is_empty():
+    st.warning(f"No letter with case number or id {case!r} in this database.")
+    st.stop()
+L = letter.row(0, named=True)
+demo_banner({"letters": 1, "demo_letters": int(bool(L.get("is_demo")))})
+
+st.subheader(f"{L['case_outcome']} - {fmt.count(L['item_count'], 'decisions')}")
+c = st.columns(4)
+for col, (name, key) in zip(
+    c * 2,
+    [
+        ("Decision date", "decision_date"),
+        ("Date assigned", "date_assigned"),
+        ("UR denial", "ur_denial_date"),
+        ("Application received", "application_received"),
+        ("Date of injury", "date_of_injury"),
+        ("Priority", "priority"),
+        ("Patient", "patient_age"),
+        ("Layout", "layout"),
+    ],
+    strict=True,
+):
+    value = L.get(key)
+    if key == "patient_age":
+        value = " ".join(str(v) for v in (L.get("patient_age"), L.get("patient_sex")) if v)
+    col.metric(name, str(value) if value not in (None, "") else "-")
+st.markdown(
+    f"**Reviewer:** {fmt.md(L['reviewer_specialty'])} - certified in "
+    f"{fmt.md(', '.join(L['reviewer_certifications'] or []) or '-')}; licensed in "
+    f"{fmt.md(', '.join(L['reviewer_states'] or []) or '-')}"
+)
+
+for it in items.iter_rows(named=True):
+    with st.container(border=True):
+        badge = ":orange-badge[Overturned]" if it["overturned"] else ":blue-badge[Upheld]"
+        st.markdown(f"**Item {it['item_no']}: {fmt.md(it['service'])}** {badge}")
+        if it.get("original_request"):
+            st.caption(
+                f"Original request: {fmt.md(it['original_request'])}; authorised by the "
+                f"claims administrator: {fmt.md(it.get('authorized_portion') or '-')}"
+            )
+        st.caption(f"{it['service_category']} › {it['service_subcategory']} › {it['drug_class']}")
+        st.markdown(
+            f"*Claims administrator guideline* ({it['ca_guideline_source']}): "
+            f"{fmt.md(it['ca_guideline']) or '-'}  \n*IMR reviewer guideline* "
+            f"({it['imr_guideline_source']}): {fmt.md(it['imr_guideline']) or '-'}"
+        )
+        st.markdown(fmt.md(it["rationale"]))
+
+with st.expander("Clinical case summary", expanded=False):
+    st.markdown(fmt.md(L.get("clinical_summary")) or "-")
+source = Path(L["source_path"])
+if source.is_file():
+    st.download_button(
+        f"Download source file ({source.name})",
+        source.read_bytes(),
+        source.name,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+else:
+    st.caption(f"Source file not available on this server: {L['source_path']}")

@@ -1,0 +1,68 @@
+"""Overview: headline figures, the overturn-rate trend with policy breakpoints, top movers."""
+
+import streamlit as st
+
+from queries.vocab import GRAINS
+from ui import charts, data, downloads, sidebar, takeaways
+from ui import format as fmt
+from ui.common import demo_banner, empty
+
+st.title("IMR outcomes")
+f = sidebar.current()
+s = data.call("summary", f).row(0, named=True)
+if empty(s["decisions"]):
+    st.stop()
+demo_banner(s)
+
+c = st.columns(5)
+c[0].metric("Letters (cases)", f"{s['letters']:,}")
+c[1].metric("Decisions (items)", f"{s['decisions']:,}")
+c[2].metric(
+    "Overturn rate (decisions)",
+    fmt.pct(s["rate"]),
+    help=f"95 % CI {fmt.ci(s['ci_low'], s['ci_high'])}; "
+    f"{fmt.rate_of(s['overturned'], s['decisions'])}",
+)
+c[3].metric(
+    "Decided",
+    fmt.date_span(s["first_date"], s["last_date"]),
+    help=f"{s['undated_letters']:,} letters carry no decision date",
+)
+c[4].metric(
+    "Demo letters",
+    fmt.pct(s["demo_letters"] / s["letters"], 0),
+    help=f"{s['demo_letters']:,} of {s['letters']:,} letters are synthetic",
+)
+st.caption(
+    f"Overturn rate {fmt.rate_with_ci(s['rate'], s['ci_low'], s['ci_high'])}: "
+    f"{fmt.rate_of(s['overturned'], s['decisions'])}."
+)
+
+st.subheader("Overturn rate over time")
+grain = st.segmented_control("Period", GRAINS, default="quarter", key="overview_grain") or "quarter"
+trend = data.call("trend", grain, f)
+st.markdown(takeaways.trend(trend))
+st.altair_chart(charts.trend_chart(trend), width="stretch")
+st.caption(
+    "Dashed lines: MTUS Chronic Pain & Opioid update (Dec 2017), MTUS Drug Formulary "
+    "(Jan 2018), COVID-19 (2020). Grey bars: decisions per period."
+)
+
+st.subheader("Top movers: service categories, last two years")
+by_year = data.call("overturn_rate_by", "service_category", f, by="decision_year")
+moved = takeaways.movers(by_year, "service_category", "decision_year")
+if moved.is_empty():
+    st.caption("Needs two decision years with at least 30 decisions in a category.")
+else:
+    st.dataframe(
+        moved.head(8),
+        hide_index=True,
+        column_config={
+            "rate_before": st.column_config.NumberColumn("rate before", format="percent"),
+            "rate_after": st.column_config.NumberColumn("rate after", format="percent"),
+            "change": st.column_config.NumberColumn("change", format="percent"),
+            "n_before": "decisions before",
+            "n_after": "decisions after",
+        },
+    )
+downloads.buttons(f, key="overview")

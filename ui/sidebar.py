@@ -1,0 +1,130 @@
+"""One sidebar of filters for every page, mirrored in the URL so a link reproduces the view.
+
+The URL is read into the widgets only when it carries filters the widgets have not produced
+themselves (a pasted link, a new tab); page navigation clears the URL, and the widgets then
+write it back. Parsing and validation belong to `queries.filters`; this module only draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+import streamlit as st
+
+from queries.filters import BOOL_FIELDS, CHOICE_FIELDS, FilterError, Filters
+from queries.vocab import DIMENSIONS, FIXED_VALUES
+
+MAIN_CHOICES = ("service_category", "service_subcategory", "drug_class", "reviewer_specialty")
+TRISTATE = {"any": None, "yes": True, "no": False}
+PAGE_KEYS = ("case", "search", "p")  # URL keys owned by pages, not filters
+_SYNCED = "_filters_synced"  # the filter part of the URL as the widgets last wrote it
+
+
+def _key(name: str) -> str:
+    return f"flt_{name}"
+
+
+def filter_params(params: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """The part of the URL that is filters (pages own a few keys such as `case`)."""
+    return {k: v for k, v in params.items() if k not in PAGE_KEYS}
+
+
+def _load_into_widgets(f: Filters) -> None:
+    st.session_state[_key("date_from")] = f.date_from
+    st.session_state[_key("date_to")] = f.date_to
+    for name in CHOICE_FIELDS:
+        st.session_state[_key(name)] = list(getattr(f, name))
+    for name in BOOL_FIELDS:
+        value = getattr(f, name)
+        st.session_state[_key(name)] = next(k for k, v in TRISTATE.items() if v is value)
+    st.session_state[_key("text")] = f.text or ""
+
+
+def _sync_from_url(options: Mapping[str, list[str]]) -> None:
+    url = filter_params({k: st.query_params.get_all(k) for k in st.query_params})
+    if not url or url == st.session_state.get(_SYNCED):
+        return
+    try:
+        f = Filters.from_query_params(url).validate(options)
+    except FilterError as exc:
+        st.session_state["_url_error"] = str(exc)
+        f = Filters()
+    _load_into_widgets(f)
+
+
+def _choices(name: str, options: Mapping[str, list[str]]) -> list[str]:
+    values = list(options.get(name) or FIXED_VALUES.get(name, ()))
+    chosen = st.session_state.get(_key(name)) or []
+    return values + [v for v in chosen if v not in values]
+
+
+def _multiselect(name: str, options: Mapping[str, list[str]]) -> tuple[str, ...]:
+    label = DIMENSIONS.get(name, name)
+    return tuple(st.multiselect(label, _choices(name, options), key=_key(name)))
+
+
+def _widgets(options: Mapping[str, list[str]]) -> dict[str, object]:
+    values: dict[str, object] = {}
+    c1, c2 = st.columns(2)
+    values["date_from"] = c1.date_input(
+        "Decided from", None, key=_key("date_from"), min_value=date(2013, 1, 1), format="YYYY-MM-DD"
+    )
+    values["date_to"] = c2.date_input(
+        "to", None, key=_key("date_to"), min_value=date(2013, 1, 1), format="YYYY-MM-DD"
+    )
+    for name in MAIN_CHOICES:
+        values[name] = _multiselect(name, options)
+    with st.expander("More filters"):
+        for name in CHOICE_FIELDS:
+            if name not in MAIN_CHOICES:
+                values[name] = _multiselect(name, options)
+        for name in BOOL_FIELDS:
+            choice = st.selectbox(DIMENSIONS[name], list(TRISTATE), key=_key(name))
+            values[name] = TRISTATE[choice]
+        values["text"] = st.text_input("Service or rationale contains", key=_key("text"))
+    return values
+
+
+def _reset() -> None:
+    _load_into_widgets(Filters())
+
+
+def render(options: Mapping[str, list[str]]) -> Filters:
+    """Draw the filters, keep the URL in step, and return the validated Filters."""
+    _sync_from_url(options)
+    with st.sidebar:
+        st.header("Filters")
+        if error := st.session_state.pop("_url_error", None):
+            st.warning(f"The link had a filter this data cannot use, so it was dropped: {error}")
+        values = _widgets(options)
+        st.button("Reset filters", on_click=_reset, width="stretch")
+    try:
+        f = Filters(**values).validate(options)
+    except FilterError as exc:
+        st.sidebar.error(str(exc))
+        f = Filters(**{**values, "date_from": None, "date_to": None}).validate(options)
+    _write_url(f)
+    st.session_state["filters"] = f
+    return f
+
+
+def _write_url(f: Filters) -> None:
+    wanted = {k: [v] if isinstance(v, str) else v for k, v in f.to_query_params().items()}
+    current = filter_params({k: st.query_params.get_all(k) for k in st.query_params})
+    if current != wanted:
+        pages = {k: st.query_params.get_all(k) for k in st.query_params if k in PAGE_KEYS}
+        st.query_params.from_dict({**pages, **wanted})
+    st.session_state[_SYNCED] = wanted
+
+
+def current() -> Filters:
+    """The filters the sidebar produced on this run (pages call this)."""
+    return st.session_state.get("filters", Filters())
+
+
+def url_for(f: Filters) -> str:
+    """The query string that reproduces `f` (for links in memos)."""
+    from urllib.parse import urlencode
+
+    return urlencode(f.to_query_params(), doseq=True)

@@ -1,0 +1,66 @@
+"""One-line takeaways above charts, computed from the same DataFrames the charts draw.
+
+Pure functions (no Streamlit) so the sentences are unit-tested: a takeaway that misreads its
+chart would be worse than none.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ui import format as fmt
+
+
+def trend(df: pl.DataFrame) -> str:
+    """First vs last complete period of the overturn-rate trend."""
+    full = df.filter(~pl.col("partial")) if "partial" in df.columns else df
+    full = full.filter(pl.col("decisions") > 0).sort("period")
+    if full.height < 2:
+        return "Too few complete periods to show a trend."
+    a, b = full.row(0, named=True), full.row(-1, named=True)
+    word = "rose" if b["rate"] > a["rate"] else "fell" if b["rate"] < a["rate"] else "held"
+    return (
+        f"The overturn rate {word} from {fmt.pct(a['rate'])} ({_period(a['period'])}, "
+        f"n = {a['decisions']:,} decisions) to {fmt.pct(b['rate'])} ({_period(b['period'])}, "
+        f"n = {b['decisions']:,}); shaded band = 95 % interval."
+    )
+
+
+def bars(df: pl.DataFrame, label: str) -> str:
+    """Highest and lowest ranked group; small groups are not ranked, so never named here."""
+    ranked = df.filter(~pl.col("small")).sort("rate", descending=True)
+    small = df.height - ranked.height
+    tail = f" {small} group(s) below the minimum n are greyed and not ranked." if small else ""
+    if ranked.height == 0:
+        return "Every group is below the minimum n: none is ranked." + tail
+    hi = ranked.row(0, named=True)
+    text = f"Highest overturn rate: {hi[label]} at {fmt.pct(hi['rate'])} of {hi['decisions']:,}"
+    if ranked.height > 1:
+        lo = ranked.row(-1, named=True)
+        text += f"; lowest: {lo[label]} at {fmt.pct(lo['rate'])} of {lo['decisions']:,}"
+    return text + " decisions." + tail
+
+
+def movers(df: pl.DataFrame, label: str, by: str, *, min_n: int = 30) -> pl.DataFrame:
+    """Groups whose overturn rate changed most between the last two `by` periods."""
+    periods = sorted(df[by].drop_nulls().unique().to_list())
+    if len(periods) < 2:
+        return pl.DataFrame()
+    before, after = periods[-2], periods[-1]
+
+    def side(p: object, tag: str) -> pl.DataFrame:
+        part = df.filter((pl.col(by) == p) & (pl.col("decisions") >= min_n))
+        return part.select(
+            label, pl.col("rate").alias(f"rate_{tag}"), pl.col("decisions").alias(f"n_{tag}")
+        )
+
+    joined = side(before, "before").join(side(after, "after"), on=label)
+    return (
+        joined.with_columns(change=pl.col("rate_after") - pl.col("rate_before"))
+        .sort(pl.col("change").abs(), descending=True)
+        .with_columns(pl.lit(f"{before} → {after}").alias("periods"))
+    )
+
+
+def _period(value: object) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
