@@ -1,0 +1,2 @@
+-- Every distinct service text: renormalisation classifies each once, however many rows.
+select distinct service from decisions
