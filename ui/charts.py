@@ -26,7 +26,7 @@ def breakpoints() -> pl.DataFrame:
 
 
 def _rate_axis(title: str = "Overturn rate (decisions)") -> alt.Axis:
-    return alt.Axis(format=".0%", title=title)
+    return alt.Axis(format=".1~%", title=title)  # ~ trims zeros; .0% repeats ticks under 10 %
 
 
 def _tooltip(label: str) -> list[alt.Tooltip]:
@@ -48,6 +48,7 @@ def trend_chart(df: pl.DataFrame, *, marks: pl.DataFrame | None = None) -> alt.V
         marks = marks.filter(pl.col("date").is_between(first, last))
     else:
         marks = marks.clear()
+    marks = marks.with_row_index("row").with_columns(dy=pl.col("row") * 14)  # labels stack
     x = alt.X("period:T", title=None)
     base = alt.Chart(df)
     band = base.mark_area(opacity=0.25, color=BLUE).encode(x=x, y="ci_low:Q", y2="ci_high:Q")
@@ -59,8 +60,8 @@ def trend_chart(df: pl.DataFrame, *, marks: pl.DataFrame | None = None) -> alt.V
     rule = alt.Chart(marks).mark_rule(color=VERMILLION, strokeDash=[4, 3]).encode(x="date:T")
     text = (
         alt.Chart(marks)
-        .mark_text(align="left", dx=4, dy=-4, color=VERMILLION, baseline="top", angle=0)
-        .encode(x="date:T", y=alt.value(0), text="label:N")
+        .mark_text(align="left", dx=4, color=VERMILLION, baseline="top")
+        .encode(x="date:T", y=alt.Y("dy:Q", scale=None), text="label:N")
     )
     rates = alt.layer(band, line, rule, text).properties(height=260)
     volume = (
@@ -85,7 +86,9 @@ def _ranked_order(df: pl.DataFrame, label: str) -> list[str]:
 def rate_bars(df: pl.DataFrame, label: str, *, selectable: bool = True) -> alt.LayerChart:
     """Horizontal bars of overturn rate with 95 % whiskers and n; small groups greyed."""
     df = df.with_columns(pl.col(label).cast(pl.String), n_text="n=" + pl.col("decisions").cast(str))
-    y = alt.Y(f"{label}:N", sort=_ranked_order(df, label), title=None)
+    y = alt.Y(
+        f"{label}:N", sort=_ranked_order(df, label), title=None, axis=alt.Axis(labelLimit=240)
+    )
     pick = alt.selection_point(name=SELECTION, fields=[label], empty=True)
     colour = (
         alt.when(alt.datum.small)

@@ -57,12 +57,22 @@ def p_value(p: float | None) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def date_span(first: date | None, last: date | None) -> str:
-    """`Dec 2016 – Feb 2017`, or a dash when no letter carries a date."""
+def date_span(first: date | None, last: date | None, *, short: bool = False) -> str:
+    """`Dec 2016 – Feb 2017` (short: `2016–2017`), or a dash when no letter carries a date."""
     if first is None or last is None:
         return "-"
-    a, b = first.strftime("%b %Y"), last.strftime("%b %Y")
-    return a if a == b else f"{a} – {b}"
+    form = "%Y" if short else "%b %Y"
+    a, b = first.strftime(form), last.strftime(form)
+    return a if a == b else f"{a}–{b}" if short else f"{a} – {b}"
+
+
+def period(value: date | str, grain: str) -> str:
+    """A period start as analysts say it: `Apr 2016`, `2016 Q2`, `2016`."""
+    if not isinstance(value, date):
+        return str(value)
+    if grain == "quarter":
+        return f"{value.year} Q{(value.month - 1) // 3 + 1}"
+    return str(value.year) if grain == "year" else value.strftime("%b %Y")
 
 
 def md(text: str | None) -> str:

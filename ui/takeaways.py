@@ -11,17 +11,18 @@ import polars as pl
 from ui import format as fmt
 
 
-def trend(df: pl.DataFrame) -> str:
+def trend(df: pl.DataFrame, grain: str = "quarter") -> str:
     """First vs last complete period of the overturn-rate trend."""
     full = df.filter(~pl.col("partial")) if "partial" in df.columns else df
     full = full.filter(pl.col("decisions") > 0).sort("period")
     if full.height < 2:
         return "Too few complete periods to show a trend."
     a, b = full.row(0, named=True), full.row(-1, named=True)
+    pa, pb = fmt.period(a["period"], grain), fmt.period(b["period"], grain)
     word = "rose" if b["rate"] > a["rate"] else "fell" if b["rate"] < a["rate"] else "held"
     return (
-        f"The overturn rate {word} from {fmt.pct(a['rate'])} ({_period(a['period'])}, "
-        f"n = {a['decisions']:,} decisions) to {fmt.pct(b['rate'])} ({_period(b['period'])}, "
+        f"The overturn rate {word} from {fmt.pct(a['rate'])} ({pa}, "
+        f"n = {a['decisions']:,} decisions) to {fmt.pct(b['rate'])} ({pb}, "
         f"n = {b['decisions']:,}); shaded band = 95 % interval."
     )
 
@@ -60,7 +61,3 @@ def movers(df: pl.DataFrame, label: str, by: str, *, min_n: int = 30) -> pl.Data
         .sort(pl.col("change").abs(), descending=True)
         .with_columns(pl.lit(f"{before} → {after}").alias("periods"))
     )
-
-
-def _period(value: object) -> str:
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)

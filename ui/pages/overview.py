@@ -25,8 +25,9 @@ c[2].metric(
 )
 c[3].metric(
     "Decided",
-    fmt.date_span(s["first_date"], s["last_date"]),
-    help=f"{s['undated_letters']:,} letters carry no decision date",
+    fmt.date_span(s["first_date"], s["last_date"], short=True),
+    help=f"{fmt.date_span(s['first_date'], s['last_date'])}; "
+    f"{s['undated_letters']:,} letters carry no decision date",
 )
 c[4].metric(
     "Demo letters",
@@ -41,7 +42,7 @@ st.caption(
 st.subheader("Overturn rate over time")
 grain = st.segmented_control("Period", GRAINS, default="quarter", key="overview_grain") or "quarter"
 trend = data.call("trend", grain, f)
-st.markdown(takeaways.trend(trend))
+st.markdown(takeaways.trend(trend, grain))
 st.altair_chart(charts.trend_chart(trend), width="stretch")
 st.caption(
     "Dashed lines: MTUS Chronic Pain & Opioid update (Dec 2017), MTUS Drug Formulary "

@@ -1,0 +1,111 @@
+"""One real-browser run: the app on a small database in headless Debian chromium.
+
+Checks what AppTest cannot: the Vega charts actually draw (SVG marks present) and no
+exception box appears. Screenshots go to tests/artifacts/ (git-ignored) for a human look.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    sys.path.insert(0, str(ROOT / "tests"))
+    import appdb
+
+    folder = tmp_path_factory.mktemp("browser")
+    db = appdb.build(folder / "imr.duckdb", source_dir=folder / "src")
+    port = _free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+           "--server.headless", "true", "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--browser.gatherUsageStats", "false"]  # fmt: skip
+    env = {**os.environ, "IMR_DB": str(db)}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("streamlit did not become healthy in 30 s")
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser.new_page(viewport={"width": 1400, "height": 1000})
+        browser.close()
+
+
+def _settle(page, selector: str) -> None:
+    page.wait_for_selector(selector, timeout=20_000)
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=20_000
+    )
+    page.wait_for_timeout(500)
+
+
+def test_overview_draws_charts(server: str, page) -> None:
+    page.goto(f"{server}/?cat=Pharmaceuticals")
+    _settle(page, '[data-testid="stVegaLiteChart"] svg.marks')
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
+    assert page.locator('[data-testid="stVegaLiteChart"] svg.marks').count() >= 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("Something went wrong").count() == 0
+    assert "cat=Pharmaceuticals" in page.url  # the filter stayed in the URL
+
+
+def test_case_page_by_url(server: str, page) -> None:
+    page.goto(f"{server}/case?case=CM16-0000001")
+    _settle(page, "text=Item 1:")
+    page.screenshot(path=str(ARTIFACTS / "case.png"), full_page=True)
+    assert page.get_by_text("Case CM16-0000001").count() >= 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_breakdown_draws_charts(server: str, page) -> None:
+    page.goto(f"{server}/breakdown")
+    _settle(page, '[data-testid="stVegaLiteChart"] svg.marks')
+    page.screenshot(path=str(ARTIFACTS / "breakdown.png"), full_page=True)
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 5
+    assert page.locator('[data-testid="stException"]').count() == 0
