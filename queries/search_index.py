@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from queries.db import open_db
+
 INDEX_FORMAT = "1"  # bump when the index's tables change: forces a rebuild
 BATCH = 5_000
 
@@ -48,7 +50,7 @@ def build_search_index(
     started = time.perf_counter()
     index_path = Path(index_path) if index_path else index_path_for(db_path)
     own = con is None
-    con = con or duckdb.connect(str(db_path), read_only=True)
+    con = con or open_db(db_path)
     try:
         total = con.execute("select count(*) from decisions").fetchone()[0]
         mode, added = "incremental", 0

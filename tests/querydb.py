@@ -110,3 +110,36 @@ def raw_items(path: Path) -> pl.DataFrame:
         return con.sql(
             "select d.*, l.* exclude (letter_id) from decisions d join letters l using (letter_id)"
         ).pl()
+
+
+def age_band(age: int | None) -> str:
+    if age is None:
+        return "unknown"
+    for upper, band in ((30, "<30"), (40, "30-39"), (50, "40-49"), (60, "50-59")):
+        if age < upper:
+            return band
+    return "60+"
+
+
+def expected_items(path: Path) -> pl.DataFrame:
+    """raw_items with the derived filter columns, computed in polars/Python independently."""
+    raw = raw_items(path)
+    return raw.with_columns(
+        pl.col("patient_age")
+        .map_elements(age_band, return_dtype=pl.String)
+        .fill_null("unknown")  # map_elements skips nulls
+        .alias("age_band"),
+        pl.col("priority").fill_null("unknown"),
+        pl.col("patient_sex").fill_null("unknown"),
+        pl.col("ca_mtus_chapter").fill_null("none"),
+        pl.col("imr_mtus_chapter").fill_null("none"),
+        pl.when(pl.col("reviewer_states").list.len() == 0)
+        .then(pl.lit(["unknown"]))
+        .otherwise(pl.col("reviewer_states"))
+        .alias("reviewer_states"),
+        pl.col("decision_date").dt.year().cast(pl.String).alias("decision_year"),
+    )
+
+
+def keys(df: pl.DataFrame) -> set[tuple[str, int]]:
+    return set(zip(df["letter_id"].to_list(), df["item_no"].to_list(), strict=True))
