@@ -1,0 +1,89 @@
+"""compare(): Newcombe interval and the p-value against scipy and a published example."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from querydb import build_query_db
+from scipy.stats import binomtest, chi2_contingency, fisher_exact
+
+import queries as q
+from queries.stats import chi2_p, fisher_exact_p, newcombe_diff, two_by_two_p, wilson
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 10), (1, 1), (3, 7), (56, 70), (9_000, 100_000)])
+def test_wilson_matches_scipy(k, n):
+    ci = binomtest(k, n).proportion_ci(method="wilson")
+    assert wilson(k, n) == pytest.approx((ci.low, ci.high), abs=1e-12)
+
+
+def test_newcombe_matches_published_example():
+    # Newcombe (1998), Stat Med 17:873, Table II example (a): 56/70 vs 48/80, method 10
+    low, high = newcombe_diff(56, 70, 48, 80)
+    assert (round(low, 4), round(high, 4)) == (0.0524, 0.3339)
+
+
+def test_newcombe_is_built_from_scipy_wilson_bounds():
+    k1, n1, k2, n2 = 13, 40, 30, 200
+    l1, u1 = (lambda c: (c.low, c.high))(binomtest(k1, n1).proportion_ci(method="wilson"))
+    l2, u2 = (lambda c: (c.low, c.high))(binomtest(k2, n2).proportion_ci(method="wilson"))
+    p1, p2 = k1 / n1, k2 / n2
+    want = (p1 - p2 - math.hypot(p1 - l1, u2 - p2), p1 - p2 + math.hypot(u1 - p1, p2 - l2))
+    assert newcombe_diff(k1, n1, k2, n2) == pytest.approx(want, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "table", [(1, 9, 11, 3), (0, 5, 5, 0), (3, 100, 1, 300), (2, 2, 2, 2), (0, 0, 4, 9)]
+)
+def test_fisher_matches_scipy(table):
+    a, b, c, d = table
+    assert fisher_exact_p(a, b, c, d) == pytest.approx(fisher_exact([[a, b], [c, d]])[1], 1e-9)
+
+
+@pytest.mark.parametrize("table", [(30, 70, 45, 55), (120, 880, 90, 910)])
+def test_chi2_matches_scipy_without_continuity_correction(table):
+    a, b, c, d = table
+    want = chi2_contingency([[a, b], [c, d]], correction=False).pvalue
+    assert chi2_p(a, b, c, d) == pytest.approx(want, rel=1e-9)
+
+
+def test_test_choice_follows_expected_cell_counts():
+    assert two_by_two_p(1, 9, 11, 3)[1] == "chi2"  # smallest expected cell is exactly 5
+    assert two_by_two_p(1, 9, 5, 3)[1] == "fisher"  # 8 * 6 / 18 < 5
+    assert two_by_two_p(30, 70, 45, 55)[1] == "chi2"
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    con = q.open_db(build_query_db(tmp_path_factory.mktemp("c") / "imr.duckdb"))
+    yield con
+    con.close()
+
+
+def test_compare_on_database_agrees_with_summary_and_scipy(con):
+    a = q.Filters(service_category="Surgery")
+    b = q.Filters(service_category="Pharmaceuticals")
+    c = q.compare(con, a, b)
+    sa = q.summary(con, a).row(0, named=True)
+    sb = q.summary(con, b).row(0, named=True)
+    assert (c.a_n, c.a_overturned, c.b_n, c.b_overturned) == (
+        sa["decisions"], sa["overturned"], sb["decisions"], sb["overturned"])  # fmt: skip
+    assert c.diff == pytest.approx(sa["rate"] - sb["rate"])
+    table = [[c.a_overturned, c.a_n - c.a_overturned], [c.b_overturned, c.b_n - c.b_overturned]]
+    assert c.test == "chi2"
+    assert c.p_value == pytest.approx(chi2_contingency(table, correction=False).pvalue)
+    assert c.diff_ci_low < c.diff < c.diff_ci_high
+    text = c.sentence()
+    assert "Service category = Surgery" in text and f"{c.a_n}" in text and "95 % CI" in text
+
+
+def test_compare_small_groups_use_fisher_and_empty_sides_say_so(con):
+    tiny = q.Filters(service_category="Surgery", age_band="<30", patient_sex="female")
+    c = q.compare(con, tiny, q.Filters(service_category="Pharmaceuticals"))
+    assert c.test == "fisher"
+    table = [[c.a_overturned, c.a_n - c.a_overturned], [c.b_overturned, c.b_n - c.b_overturned]]
+    assert c.p_value == pytest.approx(fisher_exact(table)[1])
+    empty = q.compare(con, q.Filters(layout="nothing"), q.Filters())
+    assert empty.diff is None and empty.test == "none"
+    assert empty.sentence().startswith("No comparison possible")
