@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from ingest.demo.citations import citation
+from ingest.demo.draw import pick, pick_weighted
 from ingest.demo.layout_fields import shown_in_layout
 from ingest.demo.prose import clinical_summary, rationale
 from ingest.demo.tables import Service, Tables, tables
@@ -32,9 +33,9 @@ def generate_letters(n: int, seed: int) -> Iterator[Letter]:
 
 def draw_letter(i: int, rng: random.Random, t: Tables, base: int = 0) -> Letter:
     d = t.dist
-    year = rng.choices(t.years, cum_weights=t.year_cum)[0]
-    layouts = d["layouts"].get(str(year), {"determination_2015": 1.0})
-    layout = rng.choices(tuple(layouts), weights=tuple(layouts.values()))[0]
+    year = pick_weighted(rng, t.years, t.year_cum)
+    layouts = t.weighted.get(f"layout:{year}")
+    layout = pick_weighted(rng, *layouts) if layouts else "determination_2015"
     decided, assigned, received, ur_denial, injury = _dates(year, rng, d["timeliness"])
     items, first = _items(i, year, decided, rng, t)
     age_cfg, sex_cfg = d["patients"]["age"], d["patients"]["sex"]
@@ -59,8 +60,8 @@ def draw_letter(i: int, rng: random.Random, t: Tables, base: int = 0) -> Letter:
         ur_denial_date=ur_denial,
         application_received=received,
         priority="Expedited" if expedited else "Standard",
-        reviewer_certifications=_certifications(first, rng, d["reviewers"]),
-        reviewer_states=_states(rng, d["reviewers"]),
+        reviewer_certifications=_certifications(first, rng, t),
+        reviewer_states=_states(rng, t),
         patient_age=age,
         patient_sex=sex,
         clinical_summary=summary,
@@ -106,10 +107,10 @@ def _items(
         if k and rng.random() < cfg["same_category_share"]:
             kinds.append(kinds[0])
         else:
-            kinds.append(rng.choices(mix.kinds, cum_weights=mix.cum_weights)[0])
+            kinds.append(pick_weighted(rng, mix.kinds, mix.cum_weights))
     items, services = [], []
     for no, kind in enumerate(kinds, 1):
-        service = rng.choice(t.services_by_kind[kind])
+        service = pick(rng, t.services_by_kind[kind])
         outcome = "Overturned" if rng.random() < mix.overturn[kind] else "Upheld"
         text, original, authorized = _request(service, year, rng, cfg)
         items.append(
@@ -135,9 +136,9 @@ def _request(
     if not service.quantities:
         prefix = "1 " if year == 2015 and rng.random() < cfg["quantity_prefix_2015"] else ""
         return prefix + service.text, None, None
-    n = rng.choice(service.quantities)
+    n = pick(rng, service.quantities)
     if n >= 2 and rng.random() < cfg["partial_share_of_countable"]:
-        authorized = max(1, n // rng.choice((2, 3, 4)))
+        authorized = max(1, n // pick(rng, (2, 3, 4)))
         fmt = service.text.format
         if rng.random() < cfg["partial_whole_request_share"]:  # "leaving the original request"
             return fmt(n=n), fmt(n=n), fmt(n=authorized)
@@ -145,25 +146,23 @@ def _request(
     return service.text.format(n=n), None, None
 
 
-def _certifications(first: Service, rng: random.Random, cfg: dict) -> tuple[str, ...]:
-    shares = cfg["specialty_share"]
+def _certifications(first: Service, rng: random.Random, t: Tables) -> tuple[str, ...]:
+    cfg = t.dist["reviewers"]
     if first.category == "Psych Services" and rng.random() < 0.6:
-        primary = rng.choice(("Psychology", "Psychiatry"))
+        primary = pick(rng, ("Psychology", "Psychiatry"))
     else:
-        primary = rng.choices(tuple(shares), weights=tuple(shares.values()))[0]
+        primary = pick_weighted(rng, *t.weighted["specialty"])
     seconds = cfg["second"][primary]
     if seconds and rng.random() < 0.35:
-        return primary, rng.choice(seconds)
+        return primary, pick(rng, seconds)
     return (primary,)
 
 
-def _states(rng: random.Random, cfg: dict) -> tuple[str, ...]:
-    counts = cfg["state_count"]
-    count = int(rng.choices(tuple(counts), weights=tuple(counts.values()))[0])
-    states = ["California"] if rng.random() < cfg["california_share"] else []
-    pool = cfg["other_states"]
+def _states(rng: random.Random, t: Tables) -> tuple[str, ...]:
+    count = pick_weighted(rng, *t.weighted["state_count"])
+    states = ["California"] if rng.random() < t.dist["reviewers"]["california_share"] else []
     while len(states) < count:
-        state = rng.choices(tuple(pool), weights=tuple(pool.values()))[0]
+        state = pick_weighted(rng, *t.weighted["other_states"])
         if state not in states:
             states.append(state)
     return tuple(states)

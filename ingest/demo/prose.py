@@ -10,6 +10,7 @@ import random
 from datetime import date
 
 from ingest.demo.citations import guideline_name
+from ingest.demo.draw import pick, pick_two
 from ingest.demo.tables import Service, tables
 
 MONTHS = tuple(
@@ -65,15 +66,18 @@ def clinical_summary(
     facts = {
         "age_sex": age_sex_phrase(age, sex, rng),
         "injury": spoken_date(injury, rng),
-        "diagnoses": ", ".join(rng.sample(p["diagnoses"][chapter], 2)),
-        "complaint": rng.choice(p["complaints"][chapter]),
-        "findings": rng.choice(p["findings"][chapter]),
-        "treatments": rng.choice(p["treatments"]),
+        "diagnoses": ", ".join(pick_two(rng, p["diagnoses"][chapter])),
+        "complaint": pick(rng, p["complaints"][chapter]),
+        "findings": pick(rng, p["findings"][chapter]),
+        "treatments": pick(rng, p["treatments"]),
         "ur_date": spoken_date(ur_denial, rng),
         "requests": " and ".join(requests[:3]),
     }
     parts = (p["summary_openers"], p["summary_middles"], p["summary_closers"])
-    return " ".join(rng.choice(group).format(**facts) for group in parts)
+    opener, middle, closer = (pick(rng, group).format(**facts) for group in parts)
+    history = " ".join(pick_two(rng, p["summary_history"]))
+    plan = pick(rng, p["summary_plans"]).format(**facts)
+    return " ".join((opener, middle, history, plan, closer))
 
 
 def rationale(
@@ -87,17 +91,22 @@ def rationale(
         "guideline": guideline_name(service, decided),
         "section": service.section.lower(),
     }
+    evidence = p["upheld_evidence" if upheld else "overturned_evidence"]
     first = " ".join(
         (
-            rng.choice(p["guideline_openers"]).format(**facts),
-            rng.choice(p["upheld_evidence" if upheld else "overturned_evidence"]),
-            rng.choice(p["upheld_closers" if upheld else "overturned_closers"]).format(**facts),
+            pick(rng, p["guideline_openers"]).format(**facts),
+            *pick_two(rng, p["guideline_criteria"]),
+            pick(rng, p["case_openers"]).format(
+                diagnosis=pick(rng, p["diagnoses"][service.chapter])
+            ),
+            *pick_two(rng, evidence),
+            pick(rng, p["upheld_closers" if upheld else "overturned_closers"]).format(**facts),
         )
     )
     extra = rng.random()
     if extra < 0.6:
         return first
-    paragraphs = [rng.choice(p["extra_paragraphs"]), first]
+    paragraphs = [pick(rng, p["extra_paragraphs"]), first]
     if extra > 0.9:
-        paragraphs.insert(1, rng.choice(p["upheld_evidence" if upheld else "overturned_evidence"]))
+        paragraphs.insert(1, pick(rng, evidence))
     return "\n".join(paragraphs)

@@ -48,10 +48,15 @@ class Tables:
     years: tuple[int, ...]
     year_cum: tuple[float, ...]
     mix: dict[int, YearMix]
+    weighted: dict[str, tuple[tuple, tuple[float, ...]]]  # name -> (values, cumulative weights)
 
 
 def _load(name: str) -> dict:
     return tomllib.loads((HERE / name).read_text(encoding="utf-8"))
+
+
+def _cum(mapping: dict) -> tuple[tuple, tuple[float, ...]]:
+    return tuple(mapping), tuple(accumulate(mapping.values()))
 
 
 def _year_mix(dist: dict, year: int) -> YearMix:
@@ -98,8 +103,16 @@ def tables() -> Tables:
     missing = {k for m in mix.values() for k in m.kinds} - set(by_kind)
     if missing:
         raise ValueError(f"services.toml has no service for {sorted(missing)}")
+    reviewers = dist["reviewers"]
+    weighted = {
+        "specialty": _cum(reviewers["specialty_share"]),
+        "state_count": _cum({int(k): v for k, v in reviewers["state_count"].items()}),
+        "other_states": _cum(reviewers["other_states"]),
+        **{f"layout:{y}": _cum(m) for y, m in dist["layouts"].items()},
+    }
     return Tables(
         dist=dist,
+        weighted=weighted,
         prose=prose,
         chapters=svc["chapters"],
         services_by_kind={k: tuple(v) for k, v in by_kind.items()},
