@@ -38,7 +38,8 @@ def bar_chart(dimension: str, filters, key: str):
 
 
 event = bar_chart(dim, f, "bd_main")
-picked = [p[dim] for p in (event.selection.get(charts.SELECTION) or [])] if event else []
+selection = (event or {}).get("selection", {})  # a VegaLiteState is a dict too
+picked = [p[dim] for p in selection.get(charts.SELECTION) or [] if dim in p]
 local = f.replace(**{dim: tuple(picked)}) if picked else f
 if picked:
     st.info(

@@ -1,0 +1,238 @@
+"""AppTest drives every page of the app against a small database with known contents.
+
+Expected numbers come from SQL written here against the public schema, not from the app
+or the queries layer, so a filter wired to the wrong field fails.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import appdb
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = ["overview", "breakdown", "compare", "cases", "case", "data"]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("appdb")
+    return appdb.build(folder / "imr.duckdb", source_dir=folder / "src")
+
+
+def sql(db: Path, query: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.sql(query, params=params).fetchall()
+
+
+@pytest.fixture
+def app(db: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("IMR_DB", str(db))
+    st.cache_data.clear()
+
+    def make(page: str = "overview", **params: str | list[str]) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=30)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        if page != "overview":
+            at.switch_page(f"ui/pages/{page}.py").run()
+        return at
+
+    return make
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def url(at: AppTest, key: str) -> list[str] | None:
+    """A query parameter as a list (AppTest gives one value as a plain string)."""
+    value = at.query_params.get(key)
+    return None if value is None else [value] if isinstance(value, str) else list(value)
+
+
+def healthy(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders(app, page: str) -> None:
+    at = app(page)
+    healthy(at)
+    assert at.title
+
+
+def test_overview_numbers_follow_the_sidebar(app, db: Path) -> None:
+    at = app()
+    (total,) = sql(db, "select count(*) from decisions")[0]
+    assert metric(at, "Decisions (items)") == f"{total:,}"
+    at.multiselect(key="flt_service_category").set_value(["Pharmaceuticals"]).run()
+    n, k = sql(
+        db,
+        "select count(*), count(*) filter (overturned) from decisions "
+        "where service_category = 'Pharmaceuticals'",
+    )[0]
+    assert metric(at, "Decisions (items)") == f"{n:,}"
+    assert metric(at, "Overturn rate (decisions)") == f"{k / n * 100:.1f} %"
+    assert url(at, "cat") == ["Pharmaceuticals"]
+    assert len(at.get("vega_lite_chart")) == 1
+    healthy(at)
+
+
+def test_url_filters_round_trip(app, db: Path) -> None:
+    at = app(
+        cat=["Pharmaceuticals", "Rehabilitation"],
+        **{"from": "2017-01-01", "spec": "Family Practice"},
+    )
+    assert at.multiselect(key="flt_service_category").value == ["Pharmaceuticals", "Rehabilitation"]
+    (n,) = sql(
+        db,
+        "select count(*) from decisions join letters using (letter_id) "
+        "where service_category in ('Pharmaceuticals', 'Rehabilitation') "
+        "and decision_date >= date '2017-01-01' "
+        "and reviewer_specialty = 'Family Practice'",
+    )[0]
+    assert metric(at, "Decisions (items)") == f"{n:,}"
+    # the widgets write back the same link, so pasting it reproduces the view
+    assert url(at, "cat") == ["Pharmaceuticals", "Rehabilitation"]
+    assert url(at, "from") == ["2017-01-01"]
+    assert url(at, "spec") == ["Family Practice"]
+    # navigation clears the URL; the sidebar keeps the filters and writes them back
+    at.switch_page("ui/pages/breakdown.py").run()
+    assert url(at, "cat") == ["Pharmaceuticals", "Rehabilitation"]
+    healthy(at)
+
+
+def test_invalid_url_value_gives_a_message(app, db: Path) -> None:
+    at = app(cat="No such category", to="not-a-date")
+    healthy(at)
+    assert any("dropped" in w.value for w in at.warning)
+    (total,) = sql(db, "select count(*) from decisions")[0]
+    assert metric(at, "Decisions (items)") == f"{total:,}"
+    assert "cat" not in at.query_params
+
+
+def test_case_opens_by_url(app, db: Path) -> None:
+    at = app("case", case="CM16-0000001")
+    healthy(at)
+    assert at.title[0].value == "Case CM16-0000001"
+    (items,) = sql(db, "select count(*) from decisions where letter_id = 'CM16-0000001'")[0]
+    headers = [m.value for m in at.markdown if m.value.startswith("**Item ")]
+    assert len(headers) == items == 2
+    assert at.get("download_button")[0].label.startswith("Download source file")
+
+
+def test_case_link_on_any_page_goes_to_the_case(app) -> None:
+    at = app(case="CM16-0000002")
+    assert at.title[0].value == "Case CM16-0000002"
+
+
+def test_unknown_case_says_so(app) -> None:
+    at = app("case", case="CM99-9999999")
+    healthy(at)
+    assert any("No letter" in w.value for w in at.warning)
+
+
+def test_case_opens_from_the_table(app, db: Path) -> None:
+    at = app("cases")
+    at.selectbox(key="cases_sort").set_value("case_number").run()
+    at.toggle(key="cases_desc").set_value(False).run()
+    at.session_state["cases_table__1"] = {"selection": {"rows": [3], "columns": [], "cells": []}}
+    at.run()
+    rows = sql(
+        db,
+        "select case_number from decisions join letters using (letter_id) "
+        "order by case_number, item_no limit 4",
+    )
+    assert at.title[0].value == f"Case {rows[3][0]}"
+    healthy(at)
+
+
+def test_cases_search_shows_highlighted_snippets(app) -> None:
+    at = app("cases")
+    at.text_input(key="cases_search").set_value("restoration").run()
+    healthy(at)
+    assert url(at, "search") == ["restoration"]
+    snippets = [m.value for m in at.markdown if "item" in m.value and "**restoration**" in m.value]
+    assert snippets
+
+
+def test_downloads_hold_exactly_the_filtered_rows(app, db: Path) -> None:
+    from ui import downloads
+
+    at = app("cases", spec="Orthopedic Surgery", cat="Pharmaceuticals")
+    labels = {b.label for b in at.get("download_button")}
+    assert {"Download CSV", "Download Parquet", "Manifest (JSON)"} <= labels
+    f = at.session_state["filters"]
+    want = set(
+        sql(
+            db,
+            "select letter_id, item_no from decisions join letters using (letter_id) "
+            "where reviewer_specialty = 'Orthopedic Surgery' "
+            "and service_category = 'Pharmaceuticals'",
+        )
+    )
+    csv = pl.read_csv(io.BytesIO(downloads.export(f, "csv")))
+    parquet = pl.read_parquet(io.BytesIO(downloads.export(f, "parquet")))
+    for got in (csv, parquet):
+        assert set(got.select("letter_id", "item_no").iter_rows()) == want
+        assert got.height == len(want)
+
+
+def test_breakdown_click_filters_the_other_charts(app, db: Path) -> None:
+    at = app("breakdown")
+    n_charts = len(at.get("vega_lite_chart"))
+    assert n_charts >= 6  # main, drill-down, 5 others, heat map
+    at.session_state["bd_main"] = {"selection": {"pick": [{"service_category": "Pharmaceuticals"}]}}
+    at.run()
+    healthy(at)
+    assert any("filtered to Service category = Pharmaceuticals" in i.value for i in at.info)
+
+
+def test_compare_writes_a_memo_sentence(app, db: Path) -> None:
+    at = app("compare")
+    at.selectbox(key="cmp_field").set_value("reviewer_specialty").run()
+    at.multiselect(key="cmp_A_reviewer_specialty").set_value(["Family Practice"]).run()
+    at.multiselect(key="cmp_B_reviewer_specialty").set_value(["Orthopedic Surgery"]).run()
+    healthy(at)
+    counts = dict(
+        sql(
+            db,
+            "select reviewer_specialty, count(*) filter (overturned) || ' of ' "
+            "|| count(*) from decisions join letters using (letter_id) group by 1",
+        )
+    )
+    text = " ".join(m.value for m in at.markdown)
+    assert f"{counts['Family Practice']} decisions overturned" in text
+    assert "percentage points" in text
+
+
+def test_fresh_data_after_an_ingest(app, db: Path, tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    copy = tmp_path / "imr.duckdb"
+    shutil.copy(db, copy)
+    monkeypatch.setenv("IMR_DB", str(copy))
+    at = app()
+    before = metric(at, "Decisions (items)")
+    with duckdb.connect(str(copy)) as con:  # what an ingest run does, in miniature
+        con.sql(
+            "insert into decisions select letter_id, 9, service, original_request, "
+            "authorized_portion, partly_authorized, service_category, service_subcategory, "
+            "drug_class, outcome, overturned, ca_guideline, imr_guideline, "
+            "ca_guideline_source, imr_guideline_source, ca_mtus_chapter, imr_mtus_chapter, "
+            "rationale from decisions where letter_id = 'CM16-0000001' and item_no = 1"
+        )
+    at.run()
+    assert metric(at, "Decisions (items)") == f"{int(before.replace(',', '')) + 1:,}"
