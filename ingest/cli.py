@@ -71,7 +71,9 @@ def print_summary(summary: RunSummary, db: Path) -> None:
     table.add_row("letters added", f"[green]{summary.added:,}[/]")
     table.add_row("skipped (already ingested)", f"{summary.skipped:,}")
     table.add_row("duplicates (letter stored once)", f"{summary.duplicates:,}")
-    table.add_row("quarantined", f"[red]{len(summary.quarantined):,}[/]" if summary.quarantined else "0")
+    table.add_row(
+        "quarantined", f"[red]{len(summary.quarantined):,}[/]" if summary.quarantined else "0"
+    )
     for reason, count in summary.reasons.most_common():
         table.add_row(f"  {reason}", f"{count:,}")
     if summary.ignored:
@@ -121,9 +123,20 @@ def show(
     for item in items.iter_rows(named=True):
         colour = "green" if item["outcome"] == "Overturned" else "red"
         console.rule(f"Item {item['item_no']}: [{colour}]{item['outcome']}[/]")
-        for key in ("service", "original_request", "authorized_portion", "service_category",
-                    "service_subcategory", "drug_class", "ca_guideline", "ca_guideline_source",
-                    "imr_guideline", "imr_guideline_source", "imr_mtus_chapter", "rationale"):
+        for key in (
+            "service",
+            "original_request",
+            "authorized_portion",
+            "service_category",
+            "service_subcategory",
+            "drug_class",
+            "ca_guideline",
+            "ca_guideline_source",
+            "imr_guideline",
+            "imr_guideline_source",
+            "imr_mtus_chapter",
+            "rationale",
+        ):
             if item.get(key) is not None:
                 console.print(f"[bold]{key}[/]: {item[key]}")
 
@@ -173,9 +186,19 @@ def run_app(
         summary = ingest_paths([DEFAULT_DEMO_DIR], db)
         print_summary(summary, db)
     os.environ["IMR_DB"] = str(db)
-    args = [sys.executable, "-m", "streamlit", "run", str(Path(__file__).parents[1] / "app.py"),
-            "--server.port", str(port), "--server.headless", str(headless).lower(),
-            "--browser.gatherUsageStats", "false"]
+    args = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(Path(__file__).parents[1] / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        str(headless).lower(),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     os.execv(sys.executable, args)
 
 

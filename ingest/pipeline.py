@@ -104,7 +104,9 @@ def ingest_paths(
     finally:
         con.close()
     known_shas = set(known["source_sha256"].to_list())
-    known_stats = set(zip(known["source_path"], known["size_bytes"], known["mtime_ns"], strict=True))
+    known_stats = set(
+        zip(known["source_path"], known["size_bytes"], known["mtime_ns"], strict=True)
+    )
 
     jobs, early_failures = _plan(files, known_shas, known_stats, extractor, max_bytes, summary)
     pending_failed = problems + early_failures
@@ -182,7 +184,9 @@ def _plan(files, known_shas, known_stats, extractor, max_bytes, summary):
             run_shas.add(sha)
             detail = f"{stat.st_size:,} bytes; the limit is {max_bytes:,}"
             failures.append(
-                FailedFile(str(file), sha, "read", "too_large", detail, stat.st_size, stat.st_mtime_ns)
+                FailedFile(
+                    str(file), sha, "read", "too_large", detail, stat.st_size, stat.st_mtime_ns
+                )
             )
         else:
             run_shas.add(sha)

@@ -99,9 +99,7 @@ def write_batch(
         for p in parsed:
             letter_id = p.letter["letter_id"]
             stored_sha = existing.get(letter_id)
-            duplicate = letter_id in seen_ids or (
-                stored_sha is not None and stored_sha != p.sha256
-            )
+            duplicate = letter_id in seen_ids or (stored_sha is not None and stored_sha != p.sha256)
             status = "duplicate" if duplicate else "added"
             (result.duplicates if duplicate else result.added).append(p.path)
             if not duplicate:
@@ -112,8 +110,12 @@ def write_batch(
         if replaced:
             ids = pl.DataFrame({"letter_id": replaced})
             con.register("replaced_ids", ids)
-            con.execute("delete from decisions where letter_id in (select letter_id from replaced_ids)")
-            con.execute("delete from letters where letter_id in (select letter_id from replaced_ids)")
+            con.execute(
+                "delete from decisions where letter_id in (select letter_id from replaced_ids)"
+            )
+            con.execute(
+                "delete from letters where letter_id in (select letter_id from replaced_ids)"
+            )
             con.unregister("replaced_ids")
         if fresh:
             letters = pl.DataFrame([{**p.letter, "ingested_at": now} for p in fresh])
@@ -197,7 +199,7 @@ def _upsert_files(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
 
 
 def start_run(con: duckdb.DuckDBPyConnection, paths: list[str], extractor: str) -> int:
-    run_id = con.sql("select coalesce(max(run_id), 0) + 1 from ingest_runs").fetchone()[0]
+    run_id = con.sql("select coalesce(max(run_id), 0) + 1 from ingest_runs").fetchall()[0][0]
     con.execute(
         "insert into ingest_runs (run_id, started_at, paths, extractor) values (?, ?, ?, ?)",
         [run_id, datetime.now(), paths, extractor],
@@ -205,7 +207,9 @@ def start_run(con: duckdb.DuckDBPyConnection, paths: list[str], extractor: str) 
     return run_id
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, counts: dict, interrupted: bool) -> None:
+def finish_run(
+    con: duckdb.DuckDBPyConnection, run_id: int, counts: dict, interrupted: bool
+) -> None:
     con.execute(
         "update ingest_runs set finished_at = ?, seen = ?, added = ?, skipped = ?, "
         "duplicates = ?, quarantined = ?, interrupted = ? where run_id = ?",

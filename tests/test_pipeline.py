@@ -66,7 +66,14 @@ def test_seed_letter_without_header(tmp_path: Path) -> None:
     )
     assert letter[0].startswith("sha256:") and len(letter[0]) == len("sha256:") + 16
     assert letter[1:] == (
-        None, None, None, "Family Practice", ["North Carolina"], 47, "male", "Partially Overturned"
+        None,
+        None,
+        None,
+        "Family Practice",
+        ["North Carolina"],
+        47,
+        "male",
+        "Partially Overturned",
     )
     outcomes = rows(db, "select outcome from decisions order by item_no")
     assert outcomes == [("Upheld",), ("Overturned",), ("Overturned",)]
@@ -85,10 +92,10 @@ def test_bad_input_is_quarantined_with_reasons(tmp_path: Path) -> None:
     badfiles.no_items_txt(bad, SEED_LETTER.read_text(encoding="utf-8"))
     shutil.copy(real, bad / "good.pdf")
     shutil.copy(real, bad / "good-copy.pdf")  # same letter under two names: stored once
-    (bad / "big.txt").write_text("x" * 5000)
+    (bad / "big.txt").write_text("x" * 1_500_000)
     (bad / "notes.docx").write_bytes(b"PK")  # not a letter type: reported as ignored
     db = tmp_path / "imr.duckdb"
-    summary = ingest_paths([bad], db, max_bytes=4096)
+    summary = ingest_paths([bad], db, max_bytes=1_000_000)
     reasons = {Path(f.path).name: f.reason for f in summary.quarantined}
     assert reasons == {
         "empty.pdf": "empty_file",
@@ -106,7 +113,7 @@ def test_bad_input_is_quarantined_with_reasons(tmp_path: Path) -> None:
     assert dict(stored) == dict.fromkeys(reasons.values(), 1)
     assert rows(db, "select count(*) from letters") == [(1,)]
     # nothing new on a re-run: the quarantined files are known, not retried
-    again = ingest_paths([bad], db, max_bytes=4096)
+    again = ingest_paths([bad], db, max_bytes=1_000_000)
     assert (again.added, again.exit_code) == (0, 0)
 
 
