@@ -144,7 +144,8 @@ def show(
 @app.command()
 def coverage(db: DbOption = DEFAULT_DB, top: int = 20) -> None:
     """How much of the data the taxonomy classifies, and the commonest unclassified strings."""
-    from ingest.coverage import coverage as compute, print_coverage
+    from ingest.coverage import coverage as compute
+    from ingest.coverage import print_coverage
     from ingest.store import connect
 
     _require_db(db)
@@ -215,10 +216,7 @@ def _usage_error(message: str) -> None:
 def _register_plugins() -> None:
     """Commands owned by other packages (queries: stats/export; demo corpus)."""
     for module in ("queries.cli", "ingest.demo.cli"):
-        try:
-            __import__(module, fromlist=["register"]).register(app)
-        except ImportError:  # pragma: no cover - during development a package may be absent
-            pass
+        __import__(module, fromlist=["register"]).register(app)
 
 
 _register_plugins()

@@ -160,7 +160,7 @@ def ingest_paths(
 
 
 def _plan(files, known_shas, known_stats, extractor, max_bytes, summary):
-    """Decide per file: skip (known), duplicate (same bytes earlier in this run), fail early, or parse."""
+    """Per file: skip (known), duplicate (same bytes seen earlier), fail early, or parse."""
     jobs: list[FileJob] = []
     failures: list[FailedFile] = []
     run_shas: set[str] = set()

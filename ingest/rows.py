@@ -1,4 +1,4 @@
-"""Letter -> the `letters` and `decisions` rows of the public schema (normalised columns included)."""
+"""Letter -> rows of the public schema (`letters`, `decisions`), normalised columns included."""
 
 from __future__ import annotations
 
