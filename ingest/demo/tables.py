@@ -6,6 +6,7 @@ turns those tables into cumulative weights per year so that drawing a case costs
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -124,3 +125,17 @@ def tables() -> Tables:
 
 def all_services() -> list[Service]:
     return [s for group in tables().services_by_kind.values() for s in group]
+
+
+@cache
+def _service_patterns() -> list[tuple[re.Pattern[str], Service]]:
+    out = []
+    for s in all_services():
+        pattern = re.escape(s.text).replace(re.escape("{n}"), r"\d+")
+        out.append((re.compile(rf"^(?:1 )?{pattern}$"), s))
+    return out
+
+
+def service_for_text(text: str) -> Service | None:
+    """The vocabulary entry a generated request was drawn from (to know its intended category)."""
+    return next((s for pattern, s in _service_patterns() if pattern.match(text)), None)
