@@ -28,7 +28,7 @@ _YEAR_STOP = re.compile(r"[,.;]|section|page")
 class GuidelineClass:
     source: str
     mtus_chapter: str | None  # None unless source is MTUS
-    edition: str | None  # e.g. "2004", "2016", "ACOEM 2017+"; None when not written
+    edition: str | None  # e.g. "2004", "2016", "2017+"; None when not written
 
 
 @dataclass(frozen=True)
