@@ -33,7 +33,9 @@ SQL = Path(__file__).parent / "sql"
 _SERVICE_COLUMNS = ("service", "service_category", "service_subcategory", "drug_class")
 
 
-def decision_categories(service: str, ca_guideline: str, imr_guideline: str) -> dict:
+def decision_categories(
+    service: str, ca_guideline: str | None, imr_guideline: str | None
+) -> dict[str, str | None]:
     """Exactly the category columns of one `decisions` row."""
     s = classify_service(service)
     ca, imr = classify_guideline(ca_guideline or ""), classify_guideline(imr_guideline or "")

@@ -1,5 +1,6 @@
 -- The raw strings the taxonomy does not classify yet, most frequent first, $top per field:
--- the to-do list for improving the TOML rules from data.
+-- the to-do list for improving the TOML rules from data. service_subcategory lists only
+-- requests whose category is known (the rest are already under service_category).
 with
 unclassified as (
     select 'service_category' as field, service as raw from decisions
