@@ -13,10 +13,12 @@ from queries.db import open_db
 from queries.export import export as export_filtered
 from queries.filters import FilterError, Filters
 from queries.rates import filter_options, overturn_rate_by
+from queries.vocab import URL_KEYS
 
 DEFAULT_DB = Path("data/imr.duckdb")
 WhereOpt = Annotated[
-    list[str] | None, typer.Option("--where", help="Filter as key=value (URL keys), repeatable")
+    list[str] | None,
+    typer.Option("--where", help="Filter as key=value (column name or URL key), repeatable"),
 ]
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB file")]
 
@@ -28,7 +30,8 @@ def parse_where(pairs: list[str] | None) -> Filters:
         key, sep, value = pair.partition("=")
         if not sep:
             raise FilterError(f"--where expects key=value, got {pair!r}")
-        params.setdefault(key.strip(), []).append(value.strip())
+        key = URL_KEYS.get(key.strip(), key.strip())  # the column name works as well as the URL key
+        params.setdefault(key, []).append(value.strip())
     single = {"from", "to", "ca_lic", "partial", "demo", "q"}
     return Filters.from_query_params(
         {k: (v[-1] if k in single and len(v) == 1 else v) for k, v in params.items()}
