@@ -1,0 +1,95 @@
+"""Demo letters read back like real ones: header table shape, encryption, page breaks, forms."""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from ingest.demo.cases import generate_letters
+from ingest.demo.compare import mismatches
+from ingest.demo.corpus import letter_from_manifest, manifest_row, plan_files
+from ingest.demo.render_pdf import pdf_bytes
+from ingest.demo.render_text import letter_blocks, render_letter_text
+from ingest.extract import extract_file, extract_pages, letter_text
+from ingest.layouts import parse_letter
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real-letters" / "CM16-0213037.pdf"
+LETTERS = [x for x in generate_letters(400, 99) if x.layout == "determination_2015"]
+
+
+def _shape(text: str, lines: int = 6) -> list[str]:
+    """The header's line structure with the values masked."""
+    head = text.split("\n")[:lines]
+    return [re.sub(r"CM\d\d-\d{7}|\d\d/\d\d/\d{4}|Standard|Expedited", "V", line) for line in head]
+
+
+@pytest.mark.parametrize("extractor", ["pypdfium2", "pdfplumber"])
+def test_header_table_extracts_in_the_real_letters_shape(extractor):
+    if not REAL.exists():
+        pytest.skip("../shared/real-letters not present")
+    letter = replace(LETTERS[0], priority="Standard")
+    data = pdf_bytes(letter_blocks(letter, random.Random(1)), encrypt=False)
+    ours = letter_text(extract_pages(data, ".pdf", extractor))
+    real = letter_text(extract_file(REAL, extractor))
+    assert _shape(ours) == _shape(real)
+    heading = "HOW THE IMR FINAL DETERMINATION WAS MADE"
+    assert ours.split("\n").index(heading) == real.split("\n").index(heading)
+
+
+def test_encrypted_pdf_opens_with_an_empty_password_like_published_letters():
+    letter = LETTERS[1]
+    data = pdf_bytes(letter_blocks(letter, random.Random(2)), encrypt=True)
+    assert b"/Encrypt" in data
+    assert parse_letter(letter_text(extract_pages(data, ".pdf"))) == parse_letter(
+        render_letter_text(letter, random.Random(2))
+    )
+
+
+def test_long_letters_break_pages_mid_sentence():
+    long_letter = max(LETTERS, key=lambda x: len(x.items))
+    pages = extract_pages(
+        pdf_bytes(letter_blocks(long_letter, random.Random(3)), encrypt=False), ".pdf"
+    )
+    assert len(pages) >= 4
+    assert any(not page.rstrip().endswith((".", ":")) for page in pages[:-1])
+
+
+def test_both_partial_sentence_forms_and_quantity_prefix_parse_to_the_truth():
+    rng = random.Random(4)
+    partial = [x for x in LETTERS if any(i.original_request for i in x.items)]
+    forms = {"remaining": 0, "leaving": 0}
+    for letter in partial:
+        text = render_letter_text(letter, rng)
+        forms["remaining"] += "remaining IMR eligible portion" in text
+        forms["leaving"] += "leaving the original request IMR eligible" in text
+        assert mismatches(letter, parse_letter(text)) == []
+    assert forms["remaining"] and forms["leaving"]
+    prefixed = [x for x in LETTERS if any(i.service.startswith("1 ") for i in x.items)]
+    assert prefixed and all(x.decision_date.year == 2015 for x in prefixed)
+    assert (
+        "1 " in render_letter_text(prefixed[0], rng)
+        and mismatches(prefixed[0], parse_letter(render_letter_text(prefixed[0], rng))) == []
+    )
+
+
+def test_manifest_row_round_trips_to_the_same_letter():
+    for f in plan_files(60, 3):
+        assert letter_from_manifest(manifest_row(f)) == f.letter
+
+
+def test_every_vocabulary_service_gets_its_intended_category_from_the_normaliser():
+    from ingest.demo.tables import all_services
+    from ingest.normalize import classify_service
+
+    for s in all_services():
+        text = s.text.format(n=s.quantities[0]) if s.quantities else s.text
+        got = classify_service(text)
+        assert (got.category, got.subcategory, got.drug_class) == (
+            s.category,
+            s.subcategory,
+            s.drug_class or "Not applicable",
+        ), text
