@@ -19,6 +19,7 @@ NOT_APPLICABLE = "Not applicable"  # drug_class of a non-pharmaceutical item
 PHARMACEUTICALS = "Pharmaceuticals"
 TOPICAL_COMPOUNDS = "Topical Compounds"
 TOPICAL_ANALGESICS = "Topical Analgesics"
+OPIOIDS = "Opioids"
 
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _PERCENT = re.compile(r"\d\s*%")
@@ -123,7 +124,9 @@ def _classify_drug(text: str, r: _Rules) -> ServiceClass | None:
         return None
     if topical and max(len(set(names)), percents) >= r.min_ingredients:
         return _pharma(TOPICAL_COMPOUNDS)
-    drug_class = r.drugs[names[0]]
+    classes = [r.drugs[name] for name in names]
+    # A combination product with an opioid in it ("Tylenol with codeine") is an opioid.
+    drug_class = OPIOIDS if OPIOIDS in classes else classes[0]
     if topical and drug_class not in r.keep_class_when_topical:
         return _pharma(TOPICAL_ANALGESICS)
     return _pharma(drug_class)

@@ -238,3 +238,8 @@ def test_case_and_spacing_do_not_matter() -> None:
     assert classify_service("  mri   OF THE Lumbar spine ") == classify_service(
         "MRI of the lumbar spine"
     )
+
+
+def test_a_combination_product_with_an_opioid_is_an_opioid() -> None:
+    assert classify_service("Tylenol with codeine #3, #60").drug_class == "Opioids"
+    assert classify_service("Tylenol 500mg #100").drug_class == "Misc Analgesics"
