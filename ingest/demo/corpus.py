@@ -13,7 +13,7 @@ import random
 import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +31,15 @@ MARKER = "DEMO_CORPUS"  # same name as ingest.pipeline.DEMO_MARKER
 MANIFEST = "manifest.jsonl"
 # Layouts the parser deliberately refuses (ingest/layouts/professional_review_2013.py).
 UNSUPPORTED_LAYOUTS = {"professional_review_2013": "layout_unsupported"}
+HEADER_FIELDS = (
+    "case_number",
+    "date_assigned",
+    "date_of_injury",
+    "decision_date",
+    "ur_denial_date",
+    "application_received",
+    "priority",
+)
 
 
 @dataclass(frozen=True)
@@ -59,8 +68,15 @@ def plan_files(letters: int, seed: int) -> list[DemoFile]:
         rng = _file_rng(seed, i)
         kind = "pdf" if rng.random() < cfg["pdf_share"] else "txt"
         encrypted = kind == "pdf" and rng.random() < cfg["encrypted_share"]
-        files.append(DemoFile(i, letter, f"{letter.case_number}.{kind}", kind, encrypted))
+        name = f"{letter.case_number}.{kind}"
+        if letter.layout == "determination_2015" and rng.random() < cfg["no_header_share"]:
+            letter = without_header(letter)  # a copy without the page-1 table, like the seed letter
+        files.append(DemoFile(i, letter, name, kind, encrypted))
     return files
+
+
+def without_header(letter: Letter) -> Letter:
+    return replace(letter, **dict.fromkeys(HEADER_FIELDS))
 
 
 def _file_rng(seed: int, index: int) -> random.Random:
