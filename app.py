@@ -7,6 +7,7 @@ import logging
 import streamlit as st
 
 from ui import data, pages, sidebar
+from ui.common import upload_box
 
 st.set_page_config(page_title="IMR outcomes", page_icon=":material/balance:", layout="wide")
 log = logging.getLogger("imr.app")
@@ -18,7 +19,11 @@ try:
     sidebar.render(data.call("filter_options"))
     navigation.run()
 except data.NoDatabase as exc:
-    st.info(f"No database at `{exc}` yet. Ingest letters first: `imr ingest LETTERS/ --db {exc}`.")
+    st.info(
+        f"No database at `{exc}` yet: run `imr ingest LETTERS/ --db {exc}`, `imr app` "
+        "(which loads the demo letters), or add letters here."
+    )
+    upload_box()
 except data.DatabaseBusy:
     st.warning("The database is being updated by an ingest run. Reload in a few seconds.")
 except Exception:

@@ -236,3 +236,26 @@ def test_fresh_data_after_an_ingest(app, db: Path, tmp_path: Path, monkeypatch) 
         )
     at.run()
     assert metric(at, "Decisions (items)") == f"{int(before.replace(',', '')) + 1:,}"
+
+
+def test_no_database_says_how_to_get_one(app, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("IMR_DB", str(tmp_path / "missing.duckdb"))
+    at = app()
+    healthy(at)
+    assert any("No database at" in i.value for i in at.info)
+    assert not (tmp_path / "missing.duckdb").exists()  # reading never creates it
+
+
+def test_upload_goes_through_the_ingest_pipeline(tmp_path: Path) -> None:
+    from ui import upload
+
+    seed = (appdb.SCHEMA.parents[2] / "shared" / "seed-letter.txt").read_bytes()
+    db = tmp_path / "imr.duckdb"
+    first = upload.ingest([("../../seed letter.txt", seed)], db)
+    assert (first.added, len(first.quarantined)) == (1, 0)
+    saved = list(upload.upload_dir(db).rglob("*.txt"))
+    assert [p.name for p in saved] == ["seed_letter.txt"]  # no path escape, no spaces
+    again = upload.ingest([("seed letter.txt", seed)], db)
+    assert again.added == 0
+    (stored,) = sql(db, "select source_path from letters")[0]
+    assert Path(stored) == saved[0].resolve()

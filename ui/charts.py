@@ -90,13 +90,11 @@ def rate_bars(df: pl.DataFrame, label: str, *, selectable: bool = True) -> alt.L
         f"{label}:N", sort=_ranked_order(df, label), title=None, axis=alt.Axis(labelLimit=240)
     )
     pick = alt.selection_point(name=SELECTION, fields=[label], empty=True)
-    colour = (
-        alt.when(alt.datum.small)
-        .then(alt.value(GREY))
-        .when(pick)
-        .then(alt.value(BLUE))
-        .otherwise(alt.value("#9ECAE9"))
-    )
+    grey_small = alt.when(alt.datum.small).then(alt.value(GREY))
+    if selectable:  # a condition on an undeclared selection stops Vega drawing the chart
+        colour = grey_small.when(pick).then(alt.value(BLUE)).otherwise(alt.value("#9ECAE9"))
+    else:
+        colour = grey_small.otherwise(alt.value(BLUE))
     base = alt.Chart(df).encode(y=y)
     bars = base.mark_bar().encode(
         x=alt.X("rate:Q", axis=_rate_axis(), scale=alt.Scale(domainMin=0)),

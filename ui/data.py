@@ -66,10 +66,7 @@ def coverage() -> Any:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _cached_coverage(path: str, db_version: str) -> Any:
-    try:
-        from ingest.coverage import coverage as compute
-    except ModuleNotFoundError:  # built by another part of the project; the page says so
-        return None
+    from ingest.coverage import coverage as compute
 
     with closing(queries.open_db(path)) as con:
         return compute(con)

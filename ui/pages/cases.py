@@ -52,6 +52,7 @@ event = st.dataframe(
     rows,
     column_order=shown,
     hide_index=True,
+    column_config={"decision_date": st.column_config.DateColumn("decision date")},
     on_select="rerun",
     selection_mode="single-row",
     key=f"cases_table_{text}_{page}",
