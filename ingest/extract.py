@@ -71,7 +71,9 @@ def _pages_pdfplumber(data: bytes) -> list[str]:
     except PDFPasswordIncorrect as exc:
         raise ExtractError("encrypted_no_password", "the PDF needs a password to open") from exc
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types on broken files
-        if "password" in str(exc).lower():
+        # pdfplumber wraps pdfminer's errors: PdfminerException(PDFPasswordIncorrect())
+        wrapped_password = any(isinstance(arg, PDFPasswordIncorrect) for arg in exc.args)
+        if wrapped_password or "password" in str(exc).lower():
             raise ExtractError("encrypted_no_password", "the PDF needs a password") from exc
         raise ExtractError("corrupt_pdf", f"{type(exc).__name__}: {exc}"[:300]) from exc
 
