@@ -93,3 +93,14 @@ def test_every_vocabulary_service_gets_its_intended_category_from_the_normaliser
             s.subcategory,
             s.drug_class or "Not applicable",
         ), text
+
+
+@pytest.mark.parametrize("extractor", ["pypdfium2", "pdfplumber"])
+def test_pdf_needing_a_password_is_quarantined_as_such_by_both_extractors(extractor):
+    """Regression: pdfplumber wraps PDFPasswordIncorrect, which once came out as corrupt_pdf."""
+    from ingest.extract import ExtractError
+
+    data = pdf_bytes(letter_blocks(LETTERS[2], random.Random(5)), encrypt=True, user_password="x")
+    with pytest.raises(ExtractError) as caught:
+        extract_pages(data, ".pdf", extractor)
+    assert caught.value.reason == "encrypted_no_password"

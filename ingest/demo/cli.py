@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
         letters: Annotated[
             int | None,
             typer.Option(
-                help=f"Letters [default: {DEFAULT_LETTERS:,}; {CHECK_LETTERS} with --check]."
+                help=f"Letters (default {DEFAULT_LETTERS:,}; {CHECK_LETTERS} with --check)."
             ),
         ] = None,
         seed: Annotated[
@@ -95,6 +95,9 @@ def register(app: typer.Typer) -> None:
             ),
         ] = False,
         workers: Annotated[int, typer.Option(help="Processes for rendering and ingest.")] = 2,
+        extractor: Annotated[
+            str, typer.Option(help="PDF text backend for --check: pypdfium2 or pdfplumber.")
+        ] = DEFAULT_EXTRACTOR,
     ) -> None:
         """Generate the synthetic demo corpus (PDF + text letters, manifest, broken files)."""
-        raise typer.Exit(demo_command(letters, seed, out, check, workers))
+        raise typer.Exit(demo_command(letters, seed, out, check, workers, extractor))

@@ -170,7 +170,7 @@ def _notice(letter: Letter) -> list[Block]:
     ]
 
 
-def _professional_review(letter: Letter, full: Letter) -> list[Block]:
+def _professional_review(letter: Letter) -> list[Block]:
     w = _words()["professional_review_2013"]
     issues = [Block("para", f"{i.item_no}. {i.service}: {i.outcome}") for i in letter.items]
     return [
@@ -189,23 +189,31 @@ def _professional_review(letter: Letter, full: Letter) -> list[Block]:
             "heading",
             "MEDICAL TREATMENT GUIDELINE(S) RELIED UPON BY PROFESSIONAL REVIEWER AND WHY:",
         ),
-        Block("para", full.items[0].imr_guideline or "Not applicable."),
+        Block("para", w["guidelines"]),
         Block(
             "heading",
             "RATIONALE FOR WHY THE REQUESTED TREATMENT/SERVICE IS/WAS NOT MEDICALLY NECESSARY:",
         ),
-        *(Block("para", i.rationale.replace("\n", " ")) for i in full.items if i.rationale),
+        *(
+            Block(
+                "para",
+                w["rationale"].format(
+                    service=i.service, necessary="not " if i.outcome == "Upheld" else ""
+                ),
+            )
+            for i in letter.items
+        ),
         Block("heading", "MEDICAL REVIEWER QUALIFICATIONS:"),
         Block("para", _licensure(letter)),
     ]
 
 
-def letter_blocks(letter: Letter, rng: random.Random, full: Letter | None = None) -> list[Block]:
-    """The page content of a letter; `full` (the undimmed facts) feeds older layouts' prose."""
+def letter_blocks(letter: Letter, rng: random.Random) -> list[Block]:
+    """The page content of a letter in its layout; `rng` picks only wording variants."""
     if letter.layout == "notice_2013":
         return _notice(letter)
     if letter.layout == "professional_review_2013":
-        return _professional_review(letter, full or letter)
+        return _professional_review(letter)
     if letter.layout == "maximus_2014":
         return _format_d(
             letter,
@@ -255,6 +263,6 @@ def blocks_to_text(blocks: list[Block], width: int | None = TXT_WIDTH) -> str:
     return "\n\f".join(pages) + "\n"
 
 
-def render_letter_text(letter: Letter, rng: random.Random, full: Letter | None = None) -> str:
+def render_letter_text(letter: Letter, rng: random.Random) -> str:
     """The letter as a .txt file holds it: wrapped lines, pages separated by form feeds."""
-    return blocks_to_text(letter_blocks(letter, rng, full))
+    return blocks_to_text(letter_blocks(letter, rng))
