@@ -38,6 +38,8 @@ def test_small_groups_are_grey_and_listed_after_ranked_ones() -> None:
 def test_rate_bars_without_selection_has_no_params() -> None:
     spec = charts.rate_bars(BARS, "cat", selectable=False).to_dict()
     assert charts.SELECTION not in json.dumps(spec)  # a dangling reference breaks the chart
+    kept = charts.rate_bars(BARS, "cat", keep_order=True).to_dict()
+    assert kept["layer"][0]["encoding"]["y"]["sort"] == ["A", "B", "C", "D"]
 
 
 def test_trend_marks_only_breakpoints_inside_the_data() -> None:

@@ -83,12 +83,13 @@ def _ranked_order(df: pl.DataFrame, label: str) -> list[str]:
     return [str(v) for v in pl.concat([ranked, small])[label].to_list()]
 
 
-def rate_bars(df: pl.DataFrame, label: str, *, selectable: bool = True) -> alt.LayerChart:
+def rate_bars(
+    df: pl.DataFrame, label: str, *, selectable: bool = True, keep_order: bool = False
+) -> alt.LayerChart:
     """Horizontal bars of overturn rate with 95 % whiskers and n; small groups greyed."""
     df = df.with_columns(pl.col(label).cast(pl.String), n_text="n=" + pl.col("decisions").cast(str))
-    y = alt.Y(
-        f"{label}:N", sort=_ranked_order(df, label), title=None, axis=alt.Axis(labelLimit=240)
-    )
+    order = [str(v) for v in df[label]] if keep_order else _ranked_order(df, label)
+    y = alt.Y(f"{label}:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
     pick = alt.selection_point(name=SELECTION, fields=[label], empty=True)
     grey_small = alt.when(alt.datum.small).then(alt.value(GREY))
     if selectable:  # a condition on an undeclared selection stops Vega drawing the chart

@@ -78,4 +78,6 @@ if all(r["decisions"] for r in rows):
             for g, r in zip("AB", rows, strict=True)
         ]
     )
-    st.altair_chart(charts.rate_bars(both, "group", selectable=False), width="stretch")
+    st.altair_chart(
+        charts.rate_bars(both, "group", selectable=False, keep_order=True), width="stretch"
+    )
