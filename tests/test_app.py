@@ -159,11 +159,13 @@ def test_case_opens_from_the_table(app, db: Path) -> None:
     healthy(at)
 
 
-def test_cases_search_shows_highlighted_snippets(app) -> None:
+def test_cases_search_shows_highlighted_snippets(app, db: Path) -> None:
     at = app("cases")
     at.text_input(key="cases_search").set_value("restoration").run()
     healthy(at)
     assert url(at, "search") == ["restoration"]
+    (n,) = sql(db, "select count(*) from decisions where rationale ilike '%restoration%'")[0]
+    assert any(c.value.startswith(f"{n} decisions match 'restoration'") for c in at.caption)
     snippets = [m.value for m in at.markdown if "item" in m.value and "**restoration**" in m.value]
     assert snippets
 
