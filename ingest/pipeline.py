@@ -148,8 +148,10 @@ def ingest_paths(
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
-        if summary.added and build_index and not summary.interrupted:
-            _rebuild_search_index(db_path)
+        if summary.added and not summary.interrupted:
+            _refresh_derived(db_path)
+            if build_index:
+                _rebuild_search_index(db_path)
         summary.seconds = time.perf_counter() - started
         con = store.connect(db_path)
         try:
@@ -215,6 +217,17 @@ def _run_jobs(jobs: list[FileJob], workers: int | None) -> Iterator[ParsedFile |
         except KeyboardInterrupt:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _refresh_derived(db_path: str | Path) -> None:
+    """The query layer's pre-joined tables (queries/derived.py), rebuilt after new letters."""
+    from queries.derived import refresh_derived
+
+    con = store.connect(db_path)
+    try:
+        refresh_derived(con)
+    finally:
+        con.close()
 
 
 def _rebuild_search_index(db_path: str | Path) -> None:

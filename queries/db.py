@@ -63,9 +63,9 @@ def db_version(path: str | Path) -> str:
     return "/".join(parts)
 
 
-def render(name: str, **fragments: str) -> str:
-    """The SQL of `name` with `{items}` and code-made `{fragments}` substituted."""
-    text = load_sql(name).replace("{items}", load_sql("items"))
+def render(name: str, items: str | None = None, **fragments: str) -> str:
+    """The SQL of `name` with `{items}` (default: the join) and code-made `{fragments}`."""
+    text = load_sql(name).replace("{items}", items or load_sql("items"))
     for key, value in fragments.items():
         text = text.replace("{" + key + "}", value)
     return text
@@ -74,7 +74,10 @@ def render(name: str, **fragments: str) -> str:
 def relation(
     con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object], **fragments: str
 ) -> duckdb.DuckDBPyRelation:
-    sql = render(name, **fragments)
+    from queries.derived import items_sql  # derived imports this module
+
+    items = items_sql(con, needs_rationale="rationale" in fragments.get("where", ""))
+    sql = render(name, items, **fragments)
     try:
         return con.sql(sql, params=params or None)
     except duckdb.CatalogException as exc:

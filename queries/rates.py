@@ -9,6 +9,7 @@ import polars as pl
 
 from queries.binding import bound
 from queries.db import run
+from queries.derived import derived_fresh
 from queries.filters import FilterError, Filters
 from queries.vocab import DIMENSIONS, GRAINS
 
@@ -83,5 +84,6 @@ def trend(
 
 def filter_options(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """Distinct values per categorical filter field (fixed vocabularies are in queries.vocab)."""
-    row = run(con, "filter_options", {}).to_dicts()[0]
+    cached = derived_fresh(con)  # a table written after each ingest; else one full scan
+    row = run(con, "filter_values" if cached else "filter_options", {}).to_dicts()[0]
     return {key: [v for v in (values or []) if v is not None] for key, values in row.items()}

@@ -1,0 +1,2 @@
+-- The cached filter options written by queries.derived after each ingest.
+select * from filter_values
