@@ -11,7 +11,12 @@ from datetime import date
 from pathlib import Path
 
 import altair as alt
+import pandas  # noqa: F401  (see below)
 import polars as pl
+
+# Altair checks `sys.modules.get("pandas")` while validating a chart. When two sessions start
+# at once, one thread can see pandas half-imported by the other and fail; importing it here,
+# under the import lock, before any chart is built closes that race.
 
 BLUE, ORANGE, VERMILLION, GREY = "#0072B2", "#E69F00", "#D55E00", "#BBBBBB"
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442"]
