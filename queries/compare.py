@@ -9,7 +9,7 @@ import duckdb
 
 from queries.filters import Filters
 from queries.rates import summary
-from queries.stats import newcombe_diff, two_by_two_p
+from queries.stats import newcombe_diff, two_by_two_p, wilson
 
 
 @dataclass(frozen=True)
@@ -29,17 +29,29 @@ class Comparison:
     test: str  # 'fisher' (some expected cell < 5), 'chi2', or 'none' when a side is empty
 
     def sentence(self) -> str:
-        """Plain-English memo text; the sets may overlap, which the test does not account for."""
+        """Memo text an analyst can paste: both rates with n and CI, the difference, the test.
+
+        The two sets may overlap (e.g. a period and a specialty); the test assumes they do not.
+        """
         a, b = self.a.describe(), self.b.describe()
         if self.diff is None:
             return f"No comparison possible: {a} has {self.a_n} decisions, {b} has {self.b_n}."
-        test = "Fisher's exact test" if self.test == "fisher" else "a chi-square test"
+        test = "Fisher's exact test" if self.test == "fisher" else "chi-square test"
+        significant = self.p_value is not None and self.p_value < 0.05
+        direction = "higher" if self.diff > 0 else "lower"
+        verdict = (
+            "a difference unlikely to be chance alone"
+            if significant
+            else "a difference that could well be chance"
+        )
         return (
-            f"{a}: {self.a_overturned:,} of {self.a_n:,} decisions overturned "
-            f"({self.a_rate:.1%}). {b}: {self.b_overturned:,} of {self.b_n:,} "
-            f"({self.b_rate:.1%}). Difference {self.diff * 100:+.1f} percentage points "
-            f"(95 % CI {self.diff_ci_low * 100:+.1f} to {self.diff_ci_high * 100:+.1f}; "
-            f"two-sided p = {_p(self.p_value)}, {test})."
+            f"Group A ({a}): {self.a_overturned:,} of {self.a_n:,} decisions overturned, "
+            f"{_rate_ci(self.a_overturned, self.a_n)}. "
+            f"Group B ({b}): {self.b_overturned:,} of {self.b_n:,}, "
+            f"{_rate_ci(self.b_overturned, self.b_n)}. "
+            f"A's overturn rate is {abs(self.diff) * 100:.1f} percentage points {direction} "
+            f"than B's (95 % CI {self.diff_ci_low * 100:+.1f} to {self.diff_ci_high * 100:+.1f} "
+            f"points; two-sided p {_p(self.p_value)}, {test}): {verdict}."
         )
 
 
@@ -62,4 +74,9 @@ def _counts(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[int, int]:
 def _p(p: float | None) -> str:
     if p is None or math.isnan(p):
         return "n/a"
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
+
+
+def _rate_ci(k: int, n: int) -> str:
+    low, high = wilson(k, n)
+    return f"{k / n:.1%} (95 % CI {low:.1%} to {high:.1%})"
