@@ -6,7 +6,9 @@ import json
 from datetime import date
 
 import polars as pl
+import pytest
 
+from queries.stats import newcombe_diff
 from ui import charts, takeaways
 from ui import format as fmt
 
@@ -96,12 +98,19 @@ def test_movers_compare_the_last_two_periods() -> None:
             "cat": ["A", "A", "A", "B", "B", "C"],
             "rate": [0.5, 0.10, 0.30, 0.20, 0.15, 0.9],
             "decisions": [40, 40, 40, 40, 40, 40],
+            "overturned": [20, 4, 12, 8, 6, 36],
         }
     )
     moved = takeaways.movers(df, "cat", "year")
     assert moved["cat"].to_list() == ["A", "B"]  # C has no 2018 rate to compare with
-    assert [round(x, 2) for x in moved["change"]] == [0.20, -0.05]
+    assert [round(x, 1) for x in moved["change_points"]] == [20.0, -5.0]
     assert moved["periods"][0] == "2018 → 2019"
+    # Newcombe's interval for A (12/40 vs 4/40) and B (6/40 vs 8/40), checked with
+    # queries.stats (itself tested against published values): A's move is beyond noise.
+    low, high = newcombe_diff(12, 40, 4, 40)
+    assert moved["ci_low_points"][0] == pytest.approx(low * 100)
+    assert moved["ci_high_points"][0] == pytest.approx(high * 100)
+    assert moved["clear"].to_list() == [low > 0, False]
 
 
 def test_formats() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from queries.stats import newcombe_diff
 from ui import format as fmt
 
 
@@ -43,7 +44,11 @@ def bars(df: pl.DataFrame, label: str) -> str:
 
 
 def movers(df: pl.DataFrame, label: str, by: str, *, min_n: int = 30) -> pl.DataFrame:
-    """Groups whose overturn rate changed most between the last two `by` periods."""
+    """Groups whose overturn rate changed most between the last two `by` periods.
+
+    The change is in percentage points with Newcombe's 95 % interval, so a reader can see
+    which moves are more than noise (`clear` = the interval excludes zero).
+    """
     periods = sorted(df[by].drop_nulls().unique().to_list())
     if len(periods) < 2:
         return pl.DataFrame()
@@ -52,12 +57,25 @@ def movers(df: pl.DataFrame, label: str, by: str, *, min_n: int = 30) -> pl.Data
     def side(p: object, tag: str) -> pl.DataFrame:
         part = df.filter((pl.col(by) == p) & (pl.col("decisions") >= min_n))
         return part.select(
-            label, pl.col("rate").alias(f"rate_{tag}"), pl.col("decisions").alias(f"n_{tag}")
+            label,
+            pl.col("rate").alias(f"rate_{tag}"),
+            pl.col("decisions").alias(f"n_{tag}"),
+            pl.col("overturned").alias(f"k_{tag}"),
         )
 
     joined = side(before, "before").join(side(after, "after"), on=label)
+    bounds = [
+        newcombe_diff(r["k_after"], r["n_after"], r["k_before"], r["n_before"])
+        for r in joined.iter_rows(named=True)
+    ]
     return (
-        joined.with_columns(change=pl.col("rate_after") - pl.col("rate_before"))
-        .sort(pl.col("change").abs(), descending=True)
+        joined.with_columns(
+            change_points=(pl.col("rate_after") - pl.col("rate_before")) * 100,
+            ci_low_points=pl.Series([b[0] * 100 for b in bounds], dtype=pl.Float64),
+            ci_high_points=pl.Series([b[1] * 100 for b in bounds], dtype=pl.Float64),
+        )
+        .with_columns(clear=(pl.col("ci_low_points") > 0) | (pl.col("ci_high_points") < 0))
+        .sort(pl.col("change_points").abs(), descending=True)
+        .drop("k_before", "k_after")
         .with_columns(pl.lit(f"{before} → {after}").alias("periods"))
     )

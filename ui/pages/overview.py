@@ -49,7 +49,7 @@ st.caption(
     "(Jan 2018), COVID-19 (2020). Grey bars: decisions per period."
 )
 
-st.subheader("Top movers: service categories, last two years")
+st.subheader("Top movers: service categories, last two decision years")
 by_year = data.call("overturn_rate_by", "service_category", f, by="decision_year")
 moved = takeaways.movers(by_year, "service_category", "decision_year")
 if moved.is_empty():
@@ -61,7 +61,10 @@ else:
         column_config={
             "rate_before": st.column_config.NumberColumn("rate before", format="percent"),
             "rate_after": st.column_config.NumberColumn("rate after", format="percent"),
-            "change": st.column_config.NumberColumn("change", format="percent"),
+            "change_points": st.column_config.NumberColumn("change (points)", format="%+.1f"),
+            "ci_low_points": st.column_config.NumberColumn("95 % CI from", format="%+.1f"),
+            "ci_high_points": st.column_config.NumberColumn("to", format="%+.1f"),
+            "clear": st.column_config.CheckboxColumn("beyond noise?"),
             "n_before": "decisions before",
             "n_after": "decisions after",
         },
