@@ -76,19 +76,29 @@ def test_bars_takeaway_never_names_a_small_group() -> None:
     assert "B" not in text.split(".")[0] and "D at" not in text
 
 
-def test_trend_takeaway_skips_partial_periods() -> None:
+def test_trend_takeaway_skips_partial_and_small_periods() -> None:
     trend = pl.DataFrame(
         {
-            "period": [date(2016, 10, 1), date(2017, 1, 1), date(2017, 4, 1), date(2017, 7, 1)],
-            "decisions": [4, 50, 60, 2],
-            "rate": [1.0, 0.10, 0.20, 0.0],
-            "partial": [True, False, False, True],
+            "period": [
+                date(2016, 10, 1),
+                date(2016, 12, 1),
+                date(2017, 1, 1),
+                date(2017, 4, 1),
+                date(2017, 7, 1),
+            ],
+            "decisions": [4, 12, 50, 60, 2],
+            "overturned": [4, 6, 5, 12, 0],
+            "rate": [1.0, 0.5, 0.10, 0.20, 0.0],
+            "partial": [True, False, False, False, True],
         }
     )
+    # 5/50 vs 12/60: Newcombe's interval for +10 points is about -4.0 to +23: within noise.
     assert takeaways.trend(trend, "quarter") == (
         "The overturn rate rose from 10.0 % (2017 Q1, n = 50 decisions) to 20.0 % "
-        "(2017 Q2, n = 60); shaded band = 95 % interval."
+        "(2017 Q2, n = 60), a change within statistical noise; shaded band = 95 % interval."
     )
+    bigger = trend.with_columns(pl.col("decisions") * 10, pl.col("overturned") * 10)
+    assert "beyond statistical noise" in takeaways.trend(bigger, "quarter")
 
 
 def test_movers_compare_the_last_two_periods() -> None:

@@ -12,19 +12,23 @@ from queries.stats import newcombe_diff
 from ui import format as fmt
 
 
-def trend(df: pl.DataFrame, grain: str = "quarter") -> str:
-    """First vs last complete period of the overturn-rate trend."""
+def trend(df: pl.DataFrame, grain: str = "quarter", *, min_n: int = 30) -> str:
+    """First vs last complete period with at least `min_n` decisions, and whether the change
+    is more than noise (Newcombe's interval for the difference excludes zero)."""
     full = df.filter(~pl.col("partial")) if "partial" in df.columns else df
-    full = full.filter(pl.col("decisions") > 0).sort("period")
+    full = full.filter(pl.col("decisions") >= min_n).sort("period")
     if full.height < 2:
-        return "Too few complete periods to show a trend."
+        return f"Too few complete periods with at least {min_n} decisions to show a trend."
     a, b = full.row(0, named=True), full.row(-1, named=True)
     pa, pb = fmt.period(a["period"], grain), fmt.period(b["period"], grain)
     word = "rose" if b["rate"] > a["rate"] else "fell" if b["rate"] < a["rate"] else "held"
+    low, high = newcombe_diff(b["overturned"], b["decisions"], a["overturned"], a["decisions"])
+    noise = "beyond" if low > 0 or high < 0 else "within"
     return (
         f"The overturn rate {word} from {fmt.pct(a['rate'])} ({pa}, "
         f"n = {a['decisions']:,} decisions) to {fmt.pct(b['rate'])} ({pb}, "
-        f"n = {b['decisions']:,}); shaded band = 95 % interval."
+        f"n = {b['decisions']:,}), a change {noise} statistical noise; "
+        "shaded band = 95 % interval."
     )
 
 
