@@ -14,6 +14,12 @@ from ingest.pipeline import ingest_paths
 from tests import badfiles
 from tests.conftest import REAL_LETTERS, SEED_LETTER
 
+# Letters whose stored decisions disagree with their item count: a half-written letter.
+INCOMPLETE_LETTERS = (
+    "select count(*) from letters l where item_count <> "
+    "(select count(*) from decisions d where d.letter_id = l.letter_id)"
+)
+
 
 def rows(db: Path, sql: str) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
@@ -27,11 +33,7 @@ def test_real_letters_ingest_whole(real_db: Path) -> None:
     assert rows(real_db, "select count(*) from letters") == [(40,)]
     assert rows(real_db, "select count(*) from decisions") == [(84,)]
     # item_count agrees with the decisions actually stored, letter by letter
-    assert rows(
-        real_db,
-        "select count(*) from letters l where item_count <> "
-        "(select count(*) from decisions d where d.letter_id = l.letter_id)",
-    ) == [(0,)]
+    assert rows(real_db, INCOMPLETE_LETTERS) == [(0,)]
     assert rows(real_db, "select count(*) from quarantine") == [(0,)]
     assert rows(real_db, "select distinct layout from letters") == [("determination_2015",)]
     assert rows(real_db, "select count(*) from letters where is_demo") == [(0,)]
@@ -152,11 +154,7 @@ def test_interrupted_run_keeps_whole_letters_and_resumes(
     assert first.interrupted and first.exit_code == 130
     assert first.added == 14
     assert rows(db, "select count(*) from letters") == [(14,)]
-    assert rows(
-        db,
-        "select count(*) from letters l where item_count <> "
-        "(select count(*) from decisions d where d.letter_id = l.letter_id)",
-    ) == [(0,)]
+    assert rows(db, INCOMPLETE_LETTERS) == [(0,)]
     assert rows(db, "select interrupted from ingest_runs") == [(True,)]
 
     monkeypatch.setattr(store, "write_batch", real_write)

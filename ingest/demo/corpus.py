@@ -23,11 +23,11 @@ from ingest.demo.render_pdf import pdf_bytes
 from ingest.demo.render_text import blocks_to_text, letter_blocks
 from ingest.demo.tables import tables
 from ingest.model import Letter
+from ingest.pipeline import DEMO_MARKER as MARKER
 
 DEFAULT_DEMO_DIR = Path("data/demo")
 DEFAULT_LETTERS = 3000
 DEFAULT_SEED = 2013
-MARKER = "DEMO_CORPUS"  # same name as ingest.pipeline.DEMO_MARKER
 MANIFEST = "manifest.jsonl"
 # Layouts the parser deliberately refuses (ingest/layouts/professional_review_2013.py).
 UNSUPPORTED_LAYOUTS = {"professional_review_2013": "layout_unsupported"}
