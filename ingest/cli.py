@@ -81,12 +81,15 @@ def print_summary(summary: RunSummary, db: Path) -> None:
     table.add_row("seconds", f"{summary.seconds:.1f}")
     console.print(table)
     if summary.quarantined:
-        q = Table("file", "stage", "reason", "detail", title="Quarantined")
+        q = Table(title="Quarantined (first 20)", show_lines=False)
+        q.add_column("file", no_wrap=True, overflow="ellipsis", min_width=16, max_width=36)
+        q.add_column("reason", no_wrap=True, min_width=21)
+        q.add_column("detail")
         for f in summary.quarantined[:20]:
-            q.add_row(os.path.relpath(f.path), f.stage, f.reason, f.detail[:80])
+            q.add_row(Path(f.path).name, f.reason, f.detail)
         console.print(q)
         if len(summary.quarantined) > 20:
-            console.print(f"... and {len(summary.quarantined) - 20} more (table `quarantine`).")
+            console.print(f"... and {len(summary.quarantined) - 20} more: see table `quarantine`.")
     if summary.interrupted:
         err.print("[yellow]Interrupted: whole letters were kept; run again to continue.[/]")
 
