@@ -46,5 +46,5 @@ def bound(con: duckdb.DuckDBPyConnection, f: Filters) -> Iterator[tuple[str, dic
     if index is None:
         yield f.where()
         return
-    with registered(con, fulltext.match(index, f.text)) as name:
+    with registered(con, fulltext.keys(index, f.text)) as name:
         yield f.where(text_table=name)

@@ -87,5 +87,5 @@ def search_count(con: duckdb.DuckDBPyConnection, text: str, f: Filters) -> int:
     index = index_of(con)
     if index is None:
         return decision_count(con, f.replace(text=" ".join(t for t in (f.text, text) if t)))
-    with registered(con, fulltext.match(index, text)) as hits, bound(con, f) as (where, params):
+    with registered(con, fulltext.keys(index, text)) as hits, bound(con, f) as (where, params):
         return int(run(con, "search_count", params, where=where, hits=hits).item())
