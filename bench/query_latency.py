@@ -89,8 +89,11 @@ def measure(db: Path, reps: int, names: list[str]) -> tuple[list[list[object]], 
     combos = {k: COMBOS[k] for k in names}
     ids = [r[0] for r in con.sql("select case_number from letters using sample 5 rows").fetchall()]
     times: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    first: dict[str, list[float]] = defaultdict(list)
     for name, label, call in calls(con, combos, ids):
-        call()
+        t = time.perf_counter()
+        call()  # the first call also fills the per-process full-text match cache
+        first[name].append((time.perf_counter() - t) * 1000)
         for _ in range(reps):
             t = time.perf_counter()
             call()
@@ -106,8 +109,11 @@ def measure(db: Path, reps: int, names: list[str]) -> tuple[list[list[object]], 
         ms = sorted(s for s, _ in samples)
         p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
         worst = max(samples)
+        cold = sorted(first[name])
+        cold95 = cold[min(len(cold) - 1, round(0.95 * (len(cold) - 1)))]
         rows.append([name, len(ms), f"{statistics.median(ms):.0f}", f"{p95:.0f}",
-                     f"{worst[0]:.0f}", worst[1], "yes" if p95 < 300 else "NO"])  # fmt: skip
+                     f"{worst[0]:.0f}", worst[1], f"{cold95:.0f}",
+                     "yes" if p95 < 300 else "NO"])  # fmt: skip
     return rows, facts
 
 
@@ -123,7 +129,16 @@ def main() -> None:
     names = args.combos.split(",") if args.combos else list(QUICK if args.quick else COMBOS)
     rows, facts = measure(args.db, reps, names)
     size = sum(p.stat().st_size for p in (args.db, q.index_path_for(args.db)) if p.exists())
-    columns = ["query function", "calls", "p50 ms", "p95 ms", "max ms", "slowest case", "p95<300"]
+    columns = [
+        "query function",
+        "calls",
+        "p50 ms",
+        "p95 ms",
+        "max ms",
+        "slowest case",
+        "first-call p95",
+        "p95<300",
+    ]
     title = (f"Query latency, {facts['decisions']:,} decisions / {facts['letters']:,} letters"
              + (f" ({args.label})" if args.label else ""))  # fmt: skip
     show(title, columns, rows)

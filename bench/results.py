@@ -63,7 +63,7 @@ def show(title: str, columns: list[str], rows: list[list[object]]) -> None:
         table.add_column(c, justify="left" if c == columns[0] else "right")
     for row in rows:
         table.add_row(*(str(v) for v in row))
-    Console().print(table)
+    Console(width=max(120, Console().width)).print(table)
 
 
 def markdown(columns: list[str], rows: list[list[object]]) -> str:

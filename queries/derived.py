@@ -19,6 +19,7 @@ _fresh_cache: dict[str, tuple[str, bool]] = {}  # db path -> (db_version, fresh)
 def refresh_derived(con: duckdb.DuckDBPyConnection) -> str:
     """(Re)build the derived tables in one transaction on a writable connection."""
     install_macros(con)
+    con.execute("set enable_progress_bar = false")  # ingest draws its own progress
     con.execute("begin transaction")
     try:
         con.execute(load_sql("derived_facts").replace("{items}", load_sql("items")))

@@ -1,8 +1,10 @@
 -- One row per decided item with the letter fields every filter and breakdown needs.
 -- NULL categories (and empty state lists) become 'unknown' ('none' for MTUS chapters), so
--- filters, breakdowns and filter options all see the same values.
+-- filters, breakdowns and filter options all see the same values. `letter_no` (the letter's
+-- row id) counts distinct letters ~5x faster than the text letter_id.
 select
     d.letter_id,
+    l.rowid as letter_no,
     d.item_no,
     l.case_number,
     l.decision_date,

@@ -14,7 +14,7 @@ counts as (
         {groups},
         count(*) as decisions,
         count(*) filter (where overturned) as overturned,
-        count(distinct letter_id) as letters
+        count(distinct letter_no) as letters
     from expanded
     group by all
 ),

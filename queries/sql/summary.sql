@@ -6,14 +6,14 @@ with filtered as (
 
 counts as (
     select
-        count(distinct letter_id) as letters,
+        count(distinct letter_no) as letters,
         count(*) as decisions,
         count(*) filter (where not overturned) as upheld,
         count(*) filter (where overturned) as overturned,
         min(decision_date) as first_date,
         max(decision_date) as last_date,
-        count(distinct letter_id) filter (where decision_date is null) as undated_letters,
-        count(distinct letter_id) filter (where is_demo) as demo_letters
+        count(distinct letter_no) filter (where decision_date is null) as undated_letters,
+        count(distinct letter_no) filter (where is_demo) as demo_letters
     from filtered
 ),
 

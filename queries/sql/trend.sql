@@ -15,7 +15,7 @@ counts as (
         period {by_col},
         count(*) as decisions,
         count(*) filter (where overturned) as overturned,
-        count(distinct letter_id) as letters
+        count(distinct letter_no) as letters
     from periods
     group by all
 ),
