@@ -11,6 +11,15 @@ REAL_LETTERS = SHARED / "real-letters"
 SEED_LETTER = SHARED / "seed-letter.txt"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The real letters are test data the suite needs: missing, it stops instead of skipping."""
+    if len(list(REAL_LETTERS.glob("*.pdf"))) != 40 or not SEED_LETTER.is_file():
+        raise pytest.UsageError(
+            f"The 40 real letters and the seed letter are expected in {SHARED} "
+            "(the shared/ folder beside this repository)."
+        )
+
+
 @pytest.fixture(scope="session")
 def real_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 40 real letters ingested once per test session (read it; do not write to it)."""

@@ -9,16 +9,16 @@ from pathlib import Path
 
 from ingest.extract import extract_file, letter_text
 from ingest.model import Letter
+from tests.conftest import REAL_LETTERS as REAL_LETTERS_DIR
+from tests.conftest import SEED_LETTER as SEED_LETTER  # re-exported for the parser tests
 
-SHARED = Path(__file__).parents[2] / "shared"
-REAL_LETTERS = sorted((SHARED / "real-letters").glob("*.pdf"))
-SEED_LETTER = SHARED / "seed-letter.txt"
+REAL_LETTERS = sorted(REAL_LETTERS_DIR.glob("*.pdf"))
 EXPECTED = tomllib.loads((Path(__file__).parent / "expected" / "real_letters.toml").read_text())
 
 
 @cache
 def real_text(name: str, extractor: str = "pypdfium2") -> str:
-    return letter_text(extract_file(SHARED / "real-letters" / f"{name}.pdf", extractor))
+    return letter_text(extract_file(REAL_LETTERS_DIR / f"{name}.pdf", extractor))
 
 
 def as_expected(letter: Letter) -> dict:

@@ -19,6 +19,8 @@ from streamlit.testing.v1 import AppTest
 sys.path.insert(0, str(Path(__file__).parent))
 import appdb
 
+from tests.conftest import SEED_LETTER
+
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["overview", "breakdown", "compare", "cases", "case", "data"]
 
@@ -251,7 +253,7 @@ def test_no_database_says_how_to_get_one(app, tmp_path: Path, monkeypatch) -> No
 def test_upload_goes_through_the_ingest_pipeline(tmp_path: Path) -> None:
     from ui import upload
 
-    seed = (appdb.SCHEMA.parents[2] / "shared" / "seed-letter.txt").read_bytes()
+    seed = SEED_LETTER.read_bytes()
     db = tmp_path / "imr.duckdb"
     first = upload.ingest([("../../seed letter.txt", seed)], db)
     assert (first.added, len(first.quarantined)) == (1, 0)

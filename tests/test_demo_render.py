@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +15,9 @@ from ingest.demo.render_pdf import pdf_bytes
 from ingest.demo.render_text import letter_blocks, render_letter_text
 from ingest.extract import extract_file, extract_pages, letter_text
 from ingest.layouts import parse_letter
+from tests.conftest import REAL_LETTERS
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "real-letters" / "CM16-0213037.pdf"
+REAL = REAL_LETTERS / "CM16-0213037.pdf"
 LETTERS = [x for x in generate_letters(400, 99) if x.layout == "determination_2015"]
 
 

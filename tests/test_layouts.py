@@ -20,10 +20,7 @@ from tests.layouts_helpers import (
     real_text,
 )
 
-needs_shared = pytest.mark.skipif(not REAL_LETTERS, reason="../shared/real-letters not present")
 
-
-@needs_shared
 @pytest.mark.parametrize("path", REAL_LETTERS, ids=lambda p: p.stem)
 def test_real_letter_matches_hand_checked_values(path):
     letter = parse_letter(real_text(path.stem))
@@ -32,7 +29,6 @@ def test_real_letter_matches_hand_checked_values(path):
     assert letter.warnings == ()
 
 
-@needs_shared
 def test_real_corpus_is_40_letters_with_84_items_all_checked():
     assert {p.stem for p in REAL_LETTERS} == set(EXPECTED["letters"])
     assert len(REAL_LETTERS) == 40
@@ -40,14 +36,12 @@ def test_real_corpus_is_40_letters_with_84_items_all_checked():
     assert sum(len(v["items"]) for v in EXPECTED["letters"].values()) == 84
 
 
-@needs_shared
 def test_both_extractors_give_identical_letters():
     for path in REAL_LETTERS:
         slow = letter_text(extract_file(path, "pdfplumber"))
         assert parse_letter(slow) == parse_letter(real_text(path.stem)), path.stem
 
 
-@needs_shared
 def test_citations_and_rationale_span_their_lines():
     item = parse_letter(real_text("CM16-0213037")).items[0]
     assert item.ca_guideline == "Decision based on MTUS Shoulder Complaints 2004."
@@ -61,7 +55,6 @@ def test_citations_and_rationale_span_their_lines():
     assert "\n" not in item.rationale
 
 
-@needs_shared
 def test_seed_letter_without_header():
     letter = parse_letter(SEED_LETTER.read_text())
     assert [i.outcome for i in letter.items] == ["Upheld", "Overturned", "Overturned"]

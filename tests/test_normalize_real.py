@@ -14,12 +14,10 @@ from ingest.extract import extract_file, letter_text
 from ingest.layouts import parse_letter
 from ingest.model import Letter
 from ingest.normalize import canonical_specialty, decision_categories
+from tests.conftest import REAL_LETTERS
 
-REAL_LETTERS = Path(__file__).resolve().parents[2] / "shared" / "real-letters"
 EXPECTED = tomllib.loads((Path(__file__).parent / "expected" / "real_categories.toml").read_text())
 SOURCES = {"MTUS", "ODG", "ACOEM (non-MTUS)", "Other non-MTUS", "None cited"}
-
-pytestmark = pytest.mark.skipif(not REAL_LETTERS.is_dir(), reason="../shared/real-letters missing")
 
 
 @cache
