@@ -164,14 +164,20 @@ def renormalize(db: DbOption = DEFAULT_DB) -> None:
     """Recompute category columns from the stored text after a taxonomy change (no PDF re-parse)."""
     from ingest.normalize import renormalize as run
     from ingest.store import connect
+    from queries.derived import refresh_derived
 
     _require_db(db)
     con = connect(db)
     try:
         changed = run(con)
+        if any(changed.values()):
+            refresh_derived(con)  # the query layer's pre-joined copy must see the new columns
     finally:
         con.close()
-    console.print(changed)
+    table = Table("columns", "rows changed", title=f"Renormalised {db}")
+    for columns, count in changed.items():
+        table.add_row(columns, f"{count:,}")
+    console.print(table)
 
 
 @app.command("app")

@@ -72,3 +72,31 @@ def test_coverage_reports_every_field(real_db: Path) -> None:
     assert result.exit_code == 0, result.output
     for field in ("service_category", "imr_guideline_source", "reviewer_specialty"):
         assert field in result.output
+
+
+def test_renormalize_rewrites_categories_the_queries_see(real_db: Path, tmp_path: Path) -> None:
+    import duckdb
+
+    import queries
+    from queries.derived import refresh_derived
+
+    db = tmp_path / "imr.duckdb"
+    shutil.copy(real_db, db)
+    con = duckdb.connect(str(db))
+    # an older taxonomy had filed every MRI under "Unclassified"; ingest built its derived tables
+    con.execute(
+        "update decisions set service_category = 'Unclassified' where service ilike '%MRI%'"
+    )
+    refresh_derived(con)
+    con.close()
+
+    result = imr("renormalize", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert "service" in result.output
+
+    con = queries.open_db(db)
+    try:
+        by_category = queries.overturn_rate_by(con, "service_category", queries.Filters())
+    finally:
+        con.close()
+    assert "Unclassified" not in by_category["service_category"].to_list()
