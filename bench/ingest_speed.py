@@ -125,11 +125,13 @@ def reingest_rows(n: int) -> list[list[object]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sets, seconds not minutes")
+    ap.add_argument("--copies", type=int, default=30, help="copies of the 40 real letters")
+    ap.add_argument("--letters", type=int, default=1000, help="generated corpus (~2/3 PDF)")
     args = ap.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     cores = os.cpu_count() or 1
-    real = real_copies(1 if args.quick else 10)
-    generated = generated_pdfs(40 if args.quick else 500)
+    real = real_copies(1 if args.quick else args.copies)
+    generated = generated_pdfs(40 if args.quick else args.letters)
     plumber_n = 10 if args.quick else 40
     rows = []
     for workers in sorted({1, cores}):
