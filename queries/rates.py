@@ -26,6 +26,10 @@ def _expand(*dims: str) -> str:
     return _STATE_EXPAND if "reviewer_state" in dims else ""
 
 
+def _letters(wanted: bool) -> str:
+    return "count(distinct letter_no)" if wanted else "null::bigint"
+
+
 def summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
     with bound(con, f) as (where, params):
         return run(con, "summary", params, where=where)
@@ -38,8 +42,12 @@ def overturn_rate_by(
     *,
     by: str | None = None,
     min_n: int = 30,
+    letters: bool = True,
 ) -> pl.DataFrame:
-    """Rate per value of `dimension` (per `by` x `dimension` for a two-way table)."""
+    """Rate per value of `dimension` (per `by` x `dimension` for a two-way table).
+
+    `letters=False` leaves the distinct-letter count NULL: charts of decisions skip its cost.
+    """
     dims = [_check_dimension(dimension)]
     if by is not None:
         dims.append(_check_dimension(by, "by-dimension"))
@@ -54,6 +62,7 @@ def overturn_rate_by(
         return run(
             con, "rate_by", {**params, "min_n": min_n},
             where=where, groups=groups, expand=_expand(*dims), partition=partition, order=order,
+            letters=_letters(letters),
         )  # fmt: skip
 
 
@@ -63,9 +72,17 @@ def data_span(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]
 
 
 def trend(
-    con: duckdb.DuckDBPyConnection, grain: str, f: Filters, *, by: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    grain: str,
+    f: Filters,
+    *,
+    by: str | None = None,
+    letters: bool = True,
 ) -> pl.DataFrame:
-    """Rate per period; `partial` marks periods the data (and the date filter) cover in part."""
+    """Rate per period; `partial` marks periods the data (and the date filter) cover in part.
+
+    `letters=False` leaves the distinct-letter count NULL (see `overturn_rate_by`).
+    """
     if grain not in GRAINS:
         raise FilterError(f"Unknown grain {grain!r}; known: {', '.join(GRAINS)}")
     if by is not None:
@@ -79,6 +96,7 @@ def trend(
         return run(
             con, "trend", {**params, "span_first": first, "span_last": last},
             where=where, grain=grain, by_col=f", {by}" if by else "", by_expand=_expand(by or ""),
+            letters=_letters(letters),
         )  # fmt: skip
 
 

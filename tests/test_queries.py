@@ -79,6 +79,18 @@ def test_rate_by_every_dimension_matches_polars_group_by(con, raw, dimension):
     assert ranked["rate"].to_list() == sorted(ranked["rate"].to_list(), reverse=True)
 
 
+@pytest.mark.parametrize("dimension", ["service_category", "reviewer_state", "partly_authorized"])
+def test_without_letter_counts_only_the_letters_column_changes(con, dimension):
+    full = q.overturn_rate_by(con, dimension, q.Filters(), min_n=40)
+    lean = q.overturn_rate_by(con, dimension, q.Filters(), min_n=40, letters=False)
+    assert lean["letters"].null_count() == lean.height
+    assert lean.drop("letters").equals(full.drop("letters"))
+    trend_full = q.trend(con, "quarter", q.Filters(), by="service_category")
+    trend_lean = q.trend(con, "quarter", q.Filters(), by="service_category", letters=False)
+    assert trend_lean.drop("letters").equals(trend_full.drop("letters"))
+    assert trend_lean["letters"].null_count() == trend_lean.height
+
+
 def test_rate_by_reviewer_state_counts_each_listed_state(con, raw):
     got = q.overturn_rate_by(con, "reviewer_state", q.Filters())
     want = (

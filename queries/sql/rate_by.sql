@@ -1,6 +1,8 @@
 -- Overturn rate of decisions per group ({groups}: one dimension, or two for a cross-tab),
 -- with 95 % Wilson intervals; groups under $min_n decisions are flagged small and not ranked.
 -- {expand} adds the grouping column (reviewer_state unnests: a letter counts once per state).
+-- {letters}: the distinct-letter count, or NULL when the caller does not need it (it is
+-- about 95 % of the query's cost at 3 M decisions).
 with filtered as (
     select * from ({items}) as items where {where}
 ),
@@ -14,7 +16,7 @@ counts as (
         {groups},
         count(*) as decisions,
         count(*) filter (where overturned) as overturned,
-        count(distinct letter_no) as letters
+        {letters} as letters
     from expanded
     group by all
 ),

@@ -29,7 +29,7 @@ min_n = c2.number_input("Minimum n (decisions) to rank", 1, 10_000, 30, key="bd_
 
 
 def bar_chart(dimension: str, filters, key: str):
-    df = data.call("overturn_rate_by", dimension, filters, min_n=min_n)
+    df = data.call("overturn_rate_by", dimension, filters, min_n=min_n, letters=False)
     st.markdown(f"**{DIMENSIONS[dimension]}** - {takeaways.bars(df, dimension)}")
     if df.is_empty():
         return None
@@ -51,7 +51,12 @@ for other in [d for d in (DRILL.get(dim), *OTHERS) if d and d != dim]:
 
 st.subheader("Reviewer specialty × service category")
 cells = data.call(
-    "overturn_rate_by", "reviewer_specialty", local, by="service_category", min_n=min_n
+    "overturn_rate_by",
+    "reviewer_specialty",
+    local,
+    by="service_category",
+    min_n=min_n,
+    letters=False,
 )
 st.markdown(
     "Cell colour = overturn rate of decisions; number = decisions (n); faded cells are "
