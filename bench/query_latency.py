@@ -46,6 +46,7 @@ COMBOS: dict[str, Filters] = {
 EXPORT_FILTER = Filters(service_category=("Rehabilitation",), **Y2019)  # ~50k rows at full scale
 SEARCHES = ("documentation", "zolpidem", '"functional improvement"', "acupuncture")
 QUICK = ("none", "category", "text common")
+LEAN = {"letters": False}
 
 
 def calls(con, combos: dict[str, Filters], case_ids: list[str]) -> list[tuple[str, str, Callable]]:
@@ -59,8 +60,17 @@ def calls(con, combos: dict[str, Filters], case_ids: list[str]) -> list[tuple[st
         out.append(("overturn_rate_by two-way (state x category)", label,
                     lambda f=f: q.overturn_rate_by(con, "service_category", f,
                                                    by="reviewer_state")))  # fmt: skip
+        # what the app's charts ask: no distinct-letter count (LEAN)
+        for dim in q.DIMENSIONS:
+            out.append(("overturn_rate_by, letters=False (app charts)", f"{label}/{dim}",
+                        lambda f=f, d=dim: q.overturn_rate_by(con, d, f, **LEAN)))  # fmt: skip
+        out.append(("two-way (specialty x category), letters=False (app heat map)", label,
+                    lambda f=f: q.overturn_rate_by(con, "reviewer_specialty", f,
+                                                   by="service_category", **LEAN)))  # fmt: skip
         for grain in q.GRAINS:
             out.append((f"trend {grain}", label, lambda f=f, g=grain: q.trend(con, g, f)))
+        out.append(("trend quarter, letters=False (app chart)", label,
+                    lambda f=f: q.trend(con, "quarter", f, **LEAN)))  # fmt: skip
         out.append(("trend year by category", label,
                     lambda f=f: q.trend(con, "year", f, by="service_category")))  # fmt: skip
         out.append(("decision_count", label, lambda f=f: q.decision_count(con, f)))
