@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ingest.demo.broken import write_broken
 from ingest.demo.cases import generate_letters
+from ingest.demo.layout_fields import HEADER_FIELDS
 from ingest.demo.render_pdf import pdf_bytes
 from ingest.demo.render_text import blocks_to_text, letter_blocks
 from ingest.demo.tables import tables
@@ -31,15 +32,6 @@ DEFAULT_SEED = 2013
 MANIFEST = "manifest.jsonl"
 # Layouts the parser deliberately refuses (ingest/layouts/professional_review_2013.py).
 UNSUPPORTED_LAYOUTS = {"professional_review_2013": "layout_unsupported"}
-HEADER_FIELDS = (
-    "case_number",
-    "date_assigned",
-    "date_of_injury",
-    "decision_date",
-    "ur_denial_date",
-    "application_received",
-    "priority",
-)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ingest.model import Item, Letter
 
-_LETTER_OPTIONAL = (
+HEADER_FIELDS = (  # the page-1 header block; copies without it have none of these
     "case_number",
     "date_assigned",
     "date_of_injury",
@@ -17,9 +17,8 @@ _LETTER_OPTIONAL = (
     "ur_denial_date",
     "application_received",
     "priority",
-    "patient_age",
-    "patient_sex",
 )
+_LETTER_OPTIONAL = (*HEADER_FIELDS, "patient_age", "patient_sex")
 _ITEM_BLANKS = {
     "original_request": None,
     "authorized_portion": None,
