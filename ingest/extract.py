@@ -26,10 +26,40 @@ class ExtractError(Exception):
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _LINE_END_HYPHEN = re.compile(r"(?<=\w)-\n(?=\w)")
+# Substrings normalize_page may change (a superset test, plain `in` checks: fast). Text
+# without any of them, such as extract's own output, is returned as is: parse_letter
+# normalises its input again, and this makes that second pass nearly free.
+_MAYBE_NOT_NORMAL = (
+    "\r",
+    "\f",
+    "\t",
+    "\u00a0",
+    "\ufffe",
+    "\u00ad",
+    "  ",
+    " \n",
+    "\n ",
+    "\n\n",
+    "-\n",
+)
+
+
+def _is_normal(text: str) -> bool:
+    edges = text[:1] + text[-1:]
+    return (
+        " " not in edges
+        and "\n" not in edges
+        and not any(part in text for part in _MAYBE_NOT_NORMAL)
+        and unicodedata.is_normalized("NFKC", text)
+    )
 
 
 def normalize_page(text: str) -> str:
     """One text shape for every source: LF, no form feeds, single spaces, no edge spaces."""
+    return text if _is_normal(text) else _normalize(text)
+
+
+def _normalize(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
     text = text.replace("\ufffe", "-").replace("\u00ad", "-")  # pdfium's soft line-end hyphen
     text = unicodedata.normalize("NFKC", text)
