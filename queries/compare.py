@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import duckdb
 
+from queries.binding import bound
+from queries.db import run
 from queries.filters import Filters
-from queries.rates import summary
 from queries.stats import newcombe_diff, two_by_two_p, wilson
 
 
@@ -67,8 +68,9 @@ def compare(con: duckdb.DuckDBPyConnection, a: Filters, b: Filters) -> Compariso
 
 
 def _counts(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[int, int]:
-    row = summary(con, f).row(0, named=True)
-    return int(row["overturned"]), int(row["decisions"])
+    with bound(con, f) as (where, params):
+        row = run(con, "outcome_counts", params, where=where).row(0, named=True)
+    return int(row["overturned"] or 0), int(row["decisions"])
 
 
 def _p(p: float | None) -> str:
