@@ -1,5 +1,6 @@
 """Overview: headline figures, the overturn-rate trend with policy breakpoints, top movers."""
 
+import polars as pl
 import streamlit as st
 
 from queries.vocab import GRAINS
@@ -56,15 +57,16 @@ if moved.is_empty():
     st.caption("Needs two decision years with at least 30 decisions in a category.")
 else:
     st.dataframe(
-        moved.head(8),
+        moved.head(8).with_columns(pl.col("rate_before", "rate_after") * 100),
         hide_index=True,
         column_config={
-            "rate_before": st.column_config.NumberColumn("rate before", format="percent"),
-            "rate_after": st.column_config.NumberColumn("rate after", format="percent"),
+            "rate_before": st.column_config.NumberColumn("rate before", format="%.1f %%"),
+            "rate_after": st.column_config.NumberColumn("rate after", format="%.1f %%"),
             "change_points": st.column_config.NumberColumn("change (points)", format="%+.1f"),
             "ci_low_points": st.column_config.NumberColumn("95 % CI from", format="%+.1f"),
             "ci_high_points": st.column_config.NumberColumn("to", format="%+.1f"),
             "clear": st.column_config.CheckboxColumn("beyond noise?"),
+            "service_category": "service category",
             "n_before": "decisions before",
             "n_after": "decisions after",
         },
