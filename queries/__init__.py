@@ -7,7 +7,7 @@ overturn_rate_by(con, "reviewer_specialty", f)
 
 from queries.compare import Comparison, compare
 from queries.db import db_version, open_db
-from queries.export import export, export_bytes
+from queries.export import export, export_bytes, export_manifest
 from queries.filters import FilterError, Filters
 from queries.rates import data_span, filter_options, overturn_rate_by, summary, trend
 from queries.search_index import build_search_index, index_path_for
@@ -17,6 +17,7 @@ from queries.vocab import AGE_BANDS, DIMENSIONS, GRAINS, SORT_COLUMNS
 __all__ = [
     "AGE_BANDS", "DIMENSIONS", "GRAINS", "SORT_COLUMNS", "Comparison", "FilterError", "Filters",
     "build_search_index", "compare", "data_span", "db_version", "decision_count", "decisions",
-    "export", "export_bytes", "filter_options", "index_path_for", "letter", "open_db",
+    "export", "export_bytes", "export_manifest", "filter_options", "index_path_for", "letter",
+    "open_db",
     "overturn_rate_by", "quarantined", "search", "search_count", "summary", "trend",
 ]  # fmt: skip

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from queries.binding import bound
 from queries.db import db_path_of, db_version, relation
 from queries.filters import FilterError, Filters
+from queries.tables import decision_count
 
 FORMATS = ("csv", "parquet")
 BATCH_ROWS = 50_000
@@ -72,13 +73,28 @@ def _write(con: duckdb.DuckDBPyConnection, f: Filters, sink: BinaryIO, fmt: str,
             for batch in reader:
                 writer.write_batch(batch)
                 rows += batch.num_rows
+    return _manifest(con, f, fmt, rows, reader.schema.names)
+
+
+def export_manifest(con: duckdb.DuckDBPyConnection, f: Filters, fmt: str = "csv") -> dict:
+    """The manifest an export of `f` carries, without building the file (for the app)."""
+    if fmt not in FORMATS:
+        raise FilterError(f"Unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
+    with bound(con, f) as (where, params):
+        columns = relation(con, "export", params, where=where).columns
+    return _manifest(con, f, fmt, decision_count(con, f), columns)
+
+
+def _manifest(
+    con: duckdb.DuckDBPyConnection, f: Filters, fmt: str, rows: int, columns: list[str]
+) -> dict:
     db = db_path_of(con)
     return {
         "format": fmt,
         "rows": rows,
         "filters": f.to_query_params(),
         "description": f.describe(),
-        "columns": reader.schema.names,
+        "columns": list(columns),
         "database": str(db) if db else None,
         "database_version": db_version(db) if db else None,
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -220,6 +220,9 @@ def test_compare_writes_a_memo_sentence(app, db: Path) -> None:
     text = " ".join(m.value for m in at.markdown)
     assert f"{counts['Family Practice']} decisions overturned" in text
     assert "percentage points" in text
+    # each group's decisions can be downloaded: CSV, Parquet and manifest per group
+    keys = {b.key for b in at.get("download_button")}
+    assert {f"compare_{g}_{kind}" for g in "AB" for kind in ("csv", "parquet", "manifest")} <= keys
 
 
 def test_fresh_data_after_an_ingest(app, db: Path, tmp_path: Path, monkeypatch) -> None:

@@ -54,6 +54,13 @@ def _run(name: str, path: str, args: tuple, kwargs: dict) -> Any:
         raise
 
 
+def fresh(name: str, *args: Any, **kwargs: Any) -> Any:
+    """Run `queries.<name>` without caching: for file exports, which can be large and are
+    asked for once (a cached 1 GB CSV would sit in the server's memory)."""
+    version()  # the same clear message when there is no database
+    return _run(name, db_path(), args, kwargs)
+
+
 def call(name: str, *args: Any, **kwargs: Any) -> Any:
     """Run `queries.<name>(con, *args, **kwargs)` through the cache."""
     return _cached(name, db_path(), version(), args, tuple(sorted(kwargs.items())))

@@ -7,7 +7,7 @@ import streamlit as st
 
 from queries.filters import CHOICE_FIELDS, FilterError
 from queries.vocab import DIMENSIONS
-from ui import charts, data, sidebar
+from ui import charts, data, downloads, sidebar
 from ui import format as fmt
 from ui.common import demo_banner
 
@@ -81,3 +81,8 @@ if all(r["decisions"] for r in rows):
     st.altair_chart(
         charts.rate_bars(both, "group", selectable=False, keep_order=True), width="stretch"
     )
+
+st.subheader("The decisions behind each group")
+for tag, x in (("A", a), ("B", b)):
+    st.caption(f"Group {tag}: {x.describe()}")
+    downloads.buttons(x, key=f"compare_{tag}")
