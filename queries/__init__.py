@@ -11,13 +11,43 @@ from queries.export import export, export_bytes, export_manifest
 from queries.filters import FilterError, Filters
 from queries.rates import data_span, filter_options, overturn_rate_by, summary, trend
 from queries.search_index import build_search_index, index_path_for
-from queries.tables import decision_count, decisions, letter, quarantined, search, search_count
+from queries.tables import (
+    decision_count,
+    decisions,
+    letter,
+    parser_versions,
+    quarantined,
+    search,
+    search_count,
+)
 from queries.vocab import AGE_BANDS, DIMENSIONS, GRAINS, SORT_COLUMNS
 
 __all__ = [
-    "AGE_BANDS", "DIMENSIONS", "GRAINS", "SORT_COLUMNS", "Comparison", "FilterError", "Filters",
-    "build_search_index", "compare", "data_span", "db_version", "decision_count", "decisions",
-    "export", "export_bytes", "export_manifest", "filter_options", "index_path_for", "letter",
+    "AGE_BANDS",
+    "DIMENSIONS",
+    "GRAINS",
+    "SORT_COLUMNS",
+    "Comparison",
+    "FilterError",
+    "Filters",
+    "build_search_index",
+    "compare",
+    "data_span",
+    "db_version",
+    "decision_count",
+    "decisions",
+    "export",
+    "export_bytes",
+    "export_manifest",
+    "filter_options",
+    "index_path_for",
+    "letter",
     "open_db",
-    "overturn_rate_by", "quarantined", "search", "search_count", "summary", "trend",
+    "overturn_rate_by",
+    "parser_versions",
+    "quarantined",
+    "search",
+    "search_count",
+    "summary",
+    "trend",
 ]  # fmt: skip

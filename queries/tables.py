@@ -62,6 +62,10 @@ def quarantined(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return run(con, "quarantined", {})
 
 
+def parser_versions(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return run(con, "parser_versions", {})
+
+
 def search(
     con: duckdb.DuckDBPyConnection, text: str, f: Filters, *, limit: int = 50, offset: int = 0
 ) -> pl.DataFrame:

@@ -266,3 +266,23 @@ def test_upload_goes_through_the_ingest_pipeline(tmp_path: Path) -> None:
     assert again.added == 0
     (stored,) = sql(db, "select source_path from letters")[0]
     assert Path(stored) == saved[0].resolve()
+
+
+def test_data_page_counts_letters_left_by_an_older_parser(
+    app, db: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import shutil
+
+    at = app("data")
+    healthy(at)
+    # every letter in the test database is at the current version
+    assert not any("older parser version" in w.value for w in at.warning)
+    copy = tmp_path / "imr.duckdb"
+    shutil.copy(db, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.sql("update letters set parser_version = '0' where letter_id in "
+                "(select letter_id from letters order by letter_id limit 3)")  # fmt: skip
+    monkeypatch.setenv("IMR_DB", str(copy))
+    at = app("data")
+    healthy(at)
+    assert any("3 letters were parsed by an older parser version" in w.value for w in at.warning)

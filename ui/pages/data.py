@@ -18,7 +18,19 @@ c[0].metric("Letters (cases)", f"{s['letters']:,}")
 c[1].metric("Decisions (items)", f"{s['decisions']:,}")
 c[2].metric("Decided", fmt.date_span(s["first_date"], s["last_date"], short=True))
 c[3].metric("Demo / real letters", f"{s['demo_letters']:,} / {s['letters'] - s['demo_letters']:,}")
-c[4].metric("Parser version", PARSER_VERSION)
+versions = data.call("parser_versions")
+older = versions.filter(versions["parser_version"] != PARSER_VERSION)["letters"].sum()
+c[4].metric(
+    "Parser version",
+    PARSER_VERSION,
+    help="Version of the parser in this code; letters parsed by an older one are re-parsed "
+    "by the next `imr ingest` of their files.",
+)
+if older:
+    st.warning(
+        f"{fmt.count(older, 'letters')} were parsed by an older parser version: run `imr ingest` "
+        "on their folders again to re-parse them."
+    )
 st.caption(
     f"Decided {fmt.date_span(s['first_date'], s['last_date'])}; "
     f"{fmt.count(s['undated_letters'], 'letters')} carry no decision date (copies without "
