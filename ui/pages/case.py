@@ -36,7 +36,7 @@ for col, (name, key) in zip(
         ("Date of injury", "date_of_injury"),
         ("Priority", "priority"),
         ("Patient", "patient_age"),
-        ("Layout", "layout"),
+        ("Pages", "page_count"),
     ],
     strict=True,
 ):
@@ -49,6 +49,7 @@ st.markdown(
     f"{fmt.md(', '.join(L['reviewer_certifications'] or []) or '-')}; licensed in "
     f"{fmt.md(', '.join(L['reviewer_states'] or []) or '-')}"
 )
+st.caption(f"Letter layout `{L['layout']}`; parsed by parser version {L['parser_version']}.")
 
 for it in items.iter_rows(named=True):
     with st.container(border=True):
