@@ -74,6 +74,10 @@ def test_bars_takeaway_never_names_a_small_group() -> None:
     assert "lowest: A at 10.0 % of 100" in text
     assert "2 group(s) below the minimum n" in text
     assert "B" not in text.split(".")[0] and "D at" not in text
+    all_small = BARS.with_columns(pl.lit(True).alias("small"))
+    assert takeaways.bars(all_small, "cat") == (
+        f"All {all_small.height} groups are below the minimum n: greyed, none ranked."
+    )
 
 
 def test_trend_takeaway_skips_partial_and_small_periods() -> None:

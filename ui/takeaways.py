@@ -38,7 +38,7 @@ def bars(df: pl.DataFrame, label: str) -> str:
     small = df.height - ranked.height
     tail = f" {small} group(s) below the minimum n are greyed and not ranked." if small else ""
     if ranked.height == 0:
-        return "Every group is below the minimum n: none is ranked." + tail
+        return f"All {small} groups are below the minimum n: greyed, none ranked."
     hi = ranked.row(0, named=True)
     text = f"Highest overturn rate: {hi[label]} at {fmt.pct(hi['rate'])} of {hi['decisions']:,}"
     if ranked.height > 1:
