@@ -63,8 +63,10 @@ def clear_caches() -> None:
         fn.cache_clear()
 
 
-def _sql(name: str) -> str:
-    return (SQL / f"{name}.sql").read_text()
+def _sql(name: str, **fragments: str) -> str:
+    """A SQL file's text; `fragments` fill its {placeholders} (names from code only)."""
+    text = (SQL / f"{name}.sql").read_text()
+    return text.format(**fragments) if fragments else text
 
 
 def _strings(con: duckdb.DuckDBPyConnection, name: str) -> list:
@@ -105,10 +107,12 @@ def _specialty_frame(lists: list[list[str] | None]) -> pl.DataFrame:
     )
 
 
-def _update(con: duckdb.DuckDBPyConnection, view: str, frame: pl.DataFrame, sql: str) -> int:
+def _update(
+    con: duckdb.DuckDBPyConnection, view: str, frame: pl.DataFrame, sql: str, **fragments: str
+) -> int:
     con.register(view, frame.to_arrow())
     try:
-        return con.execute(_sql(sql)).fetchone()[0]
+        return con.execute(_sql(sql, **fragments)).fetchone()[0]
     finally:
         con.unregister(view)
 
@@ -127,10 +131,12 @@ def renormalize(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     try:
         changed = {
             "service": _update(con, "norm_services", services, "renormalize_services"),
-            "ca_guideline": _update(con, "norm_guidelines", citations, "renormalize_ca_guidelines"),
-            "imr_guideline": _update(
-                con, "norm_guidelines", citations, "renormalize_imr_guidelines"
-            ),
+            **{
+                f"{side}_guideline": _update(
+                    con, "norm_guidelines", citations, "renormalize_guidelines", side=side
+                )
+                for side in ("ca", "imr")
+            },
             "reviewer_specialty": _update(
                 con, "norm_specialties", specialties, "renormalize_specialties"
             ),
