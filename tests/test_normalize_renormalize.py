@@ -89,10 +89,10 @@ def test_a_second_run_changes_nothing(con) -> None:
 def test_a_failure_midway_leaves_the_database_untouched(con, monkeypatch) -> None:
     real_update = normalize._update
 
-    def failing_update(con, view, frame, sql):
+    def failing_update(con, view, frame, sql, **fragments):
         if sql == "renormalize_specialties":
             raise RuntimeError("boom")
-        return real_update(con, view, frame, sql)
+        return real_update(con, view, frame, sql, **fragments)
 
     monkeypatch.setattr(normalize, "_update", failing_update)
     with pytest.raises(RuntimeError):
