@@ -229,3 +229,9 @@ def _register_plugins() -> None:
 
 
 _register_plugins()
+
+from fetch.command import agreement as agreement_command  # noqa: E402
+from fetch.command import fetch as fetch_command  # noqa: E402
+
+app.command("fetch")(fetch_command)
+app.command("agreement")(agreement_command)
