@@ -122,15 +122,15 @@ class _Walk:
         plan, summary = self.plan, self.summary
         todo = windows(plan.start, plan.end, plan.window_days)
         summary.windows = len(todo)
-        summary.already_had = store.fetched_count(plan.db, plan.start, plan.end)
+        state = store.run_state(plan.db, plan.start, plan.end)
+        summary.already_had = state.fetched
         if self.ingest_files:
-            self.to_ingest = store.not_ingested(plan.db)
+            self.to_ingest = state.not_ingested
         try:
-            searched = store.searched_days(plan.db, plan.start, plan.end)
             for index, (start, end) in enumerate(todo):
                 self.reporter.window(index, len(todo), start, end)
                 days = {start + timedelta(days=i) for i in range((end - start).days + 1)}
-                if days <= searched:
+                if days <= state.searched_days:
                     summary.windows_already += 1
                 else:
                     self._search(start, end)

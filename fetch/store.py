@@ -8,6 +8,7 @@ transaction; a letter is recorded only after its file is complete on disk.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -47,16 +48,26 @@ def connect(db_path: str | Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def searched_days(db_path: Path, start: date, end: date) -> set[date]:
+@dataclass(frozen=True)
+class RunState:
+    searched_days: set[date]  # decision days whose search is complete
+    fetched: int  # letters of the range already downloaded
+    not_ingested: list[Path]  # downloaded files not yet handed to ingest (any range)
+
+
+def run_state(db_path: Path, start: date, end: date) -> RunState:
+    """Where earlier runs stopped, read in one connection at the start of a run."""
     con = connect(db_path)
     try:
-        rows = con.execute(
+        days = con.execute(
             "select decision_day from dwc_fetch_days where decision_day between ? and ?",
             [start, end],
         ).fetchall()
+        fetched = con.execute(sql("fetched_letters"), {"start": start, "end": end}).fetchall()
+        paths = con.execute(sql("not_ingested")).fetchall()
     finally:
         con.close()
-    return {r[0] for r in rows}
+    return RunState({r[0] for r in days}, fetched[0][0], [Path(r[0]) for r in paths])
 
 
 def save_window(
@@ -96,14 +107,6 @@ def pending_letters(db_path: Path, start: date, end: date) -> list[tuple]:
         con.close()
 
 
-def fetched_count(db_path: Path, start: date, end: date) -> int:
-    con = connect(db_path)
-    try:
-        return con.execute(sql("fetched_letters"), {"start": start, "end": end}).fetchall()[0][0]
-    finally:
-        con.close()
-
-
 LETTER_SCHEMA = {
     "case_number": pl.String,
     "pdf_url": pl.String,
@@ -126,14 +129,6 @@ def record_letters(db_path: Path, records: list[dict]) -> None:
     try:
         con.register("letter_rows", frame)
         con.execute("insert or replace into dwc_fetch_letters by name select * from letter_rows")
-    finally:
-        con.close()
-
-
-def not_ingested(db_path: Path) -> list[Path]:
-    con = connect(db_path)
-    try:
-        return [Path(r[0]) for r in con.execute(sql("not_ingested")).fetchall()]
     finally:
         con.close()
 
