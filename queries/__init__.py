@@ -6,11 +6,11 @@ overturn_rate_by(con, "reviewer_specialty", f)
 """
 
 from queries.compare import Comparison, compare
-from queries.db import db_version, open_db
+from queries.connection import DatabaseLocked, db_version, index_path_for, open_db
 from queries.export import export, export_bytes, export_manifest
 from queries.filters import FilterError, Filters
 from queries.rates import data_span, filter_options, overturn_rate_by, summary, trend
-from queries.search_index import build_search_index, index_path_for
+from queries.search_index import build_search_index
 from queries.tables import (
     decision_count,
     decisions,
@@ -28,6 +28,7 @@ __all__ = [
     "GRAINS",
     "SORT_COLUMNS",
     "Comparison",
+    "DatabaseLocked",
     "FilterError",
     "Filters",
     "build_search_index",

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import duckdb
 
 from queries.binding import bound
-from queries.db import run
 from queries.filters import Filters
+from queries.runner import run
 from queries.stats import newcombe_diff, two_by_two_p, wilson
 
 

@@ -8,9 +8,9 @@ import duckdb
 import polars as pl
 
 from queries.binding import bound
-from queries.db import run
 from queries.derived import derived_fresh
 from queries.filters import FilterError, Filters
+from queries.runner import run
 from queries.vocab import DIMENSIONS, GRAINS
 
 _STATE_EXPAND = ", unnest(reviewer_states) as reviewer_state"
