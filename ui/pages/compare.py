@@ -39,15 +39,15 @@ st.title("Compare two groups")
 f = sidebar.current()
 st.caption("Both groups start from the sidebar filters; each side then sets one field.")
 field = st.selectbox("Compare by", FIELDS, format_func=label, key="cmp_field")
-options = data.call("filter_options")
+options = data.filter_options()
 ca, cb = st.columns(2)
 try:
     a, b = f.replace(**side(field, "A", options, ca)), f.replace(**side(field, "B", options, cb))
 except FilterError as exc:
     st.error(f"That group is not a valid filter: {exc}")
     st.stop()
-result = data.call("compare", a, b)
-rows = [data.call("summary", x).row(0, named=True) for x in (a, b)]
+result = data.compare(a, b)
+rows = [data.summary(x).row(0, named=True) for x in (a, b)]
 demo_banner(
     {
         "letters": rows[0]["letters"] + rows[1]["letters"],

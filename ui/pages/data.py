@@ -11,14 +11,14 @@ from ui.common import demo_banner, upload_box
 st.title("Data")
 st.caption("The whole database: the sidebar filters do not apply on this page.")
 everything = Filters()
-s = data.call("summary", everything).row(0, named=True)
+s = data.summary(everything).row(0, named=True)
 demo_banner(s)
 c = st.columns(5)
 c[0].metric("Letters (cases)", f"{s['letters']:,}")
 c[1].metric("Decisions (items)", f"{s['decisions']:,}")
 c[2].metric("Decided", fmt.date_span(s["first_date"], s["last_date"], short=True))
 c[3].metric("Demo / real letters", f"{s['demo_letters']:,} / {s['letters'] - s['demo_letters']:,}")
-versions = data.call("parser_versions")
+versions = data.parser_versions()
 older = versions.filter(versions["parser_version"] != PARSER_VERSION)["letters"].sum()
 c[4].metric(
     "Parser version",
@@ -38,7 +38,7 @@ st.caption(
 )
 
 st.subheader("Letter layouts")
-layouts = data.call("overturn_rate_by", "layout", everything, min_n=0)
+layouts = data.overturn_rate_by("layout", everything, min_n=0)
 st.dataframe(layouts.select("layout", "letters", "decisions"), hide_index=True)
 
 st.subheader("Classification coverage")
@@ -53,7 +53,7 @@ st.markdown("Commonest unclassified strings - the rules to add next:")
 st.dataframe(cov.unclassified, hide_index=True)
 
 st.subheader("Quarantined files")
-quarantined = data.call("quarantined")
+quarantined = data.quarantined()
 if quarantined.is_empty():
     st.caption("No file has failed to ingest.")
 else:

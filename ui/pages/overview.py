@@ -10,7 +10,7 @@ from ui.common import demo_banner, empty
 
 st.title("IMR outcomes")
 f = sidebar.current()
-s = data.call("summary", f).row(0, named=True)
+s = data.summary(f).row(0, named=True)
 if empty(s["decisions"]):
     st.stop()
 demo_banner(s)
@@ -42,7 +42,7 @@ st.caption(
 
 st.subheader("Overturn rate over time")
 grain = st.segmented_control("Period", GRAINS, default="quarter", key="overview_grain") or "quarter"
-trend = data.call("trend", grain, f, letters=False)  # the chart counts decisions
+trend = data.trend(grain, f, letters=False)  # the chart counts decisions
 st.markdown(takeaways.trend(trend, grain))
 st.altair_chart(charts.trend_chart(trend), width="stretch")
 st.caption(
@@ -51,7 +51,7 @@ st.caption(
 )
 
 st.subheader("Top movers: service categories, last two decision years")
-by_year = data.call("overturn_rate_by", "service_category", f, by="decision_year", letters=False)
+by_year = data.overturn_rate_by("service_category", f, by="decision_year", letters=False)
 moved = takeaways.movers(by_year, "service_category", "decision_year")
 if moved.is_empty():
     st.caption("Needs two decision years with at least 30 decisions in a category.")
