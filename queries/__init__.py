@@ -20,12 +20,13 @@ from queries.tables import (
     search,
     search_count,
 )
-from queries.vocab import AGE_BANDS, DIMENSIONS, GRAINS, SORT_COLUMNS
+from queries.vocab import AGE_BANDS, DIMENSIONS, GRAINS, MIN_N, SORT_COLUMNS
 
 __all__ = [
     "AGE_BANDS",
     "DIMENSIONS",
     "GRAINS",
+    "MIN_N",
     "SORT_COLUMNS",
     "Comparison",
     "DatabaseLocked",

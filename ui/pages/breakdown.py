@@ -3,7 +3,7 @@
 import streamlit as st
 
 from queries.filters import CHOICE_FIELDS
-from queries.vocab import DIMENSIONS
+from queries.vocab import DIMENSIONS, MIN_N
 from ui import charts, data, downloads, sidebar, takeaways
 from ui.common import demo_banner, empty
 
@@ -25,7 +25,7 @@ if empty(s["decisions"]):
 demo_banner(s)
 c1, c2 = st.columns([3, 1])
 dim = c1.selectbox("Break down by", CHOOSABLE, format_func=DIMENSIONS.get, key="bd_dim")
-min_n = c2.number_input("Minimum n (decisions) to rank", 1, 10_000, 30, key="bd_min_n")
+min_n = c2.number_input("Minimum n (decisions) to rank", 1, 10_000, MIN_N, key="bd_min_n")
 
 
 def bar_chart(dimension: str, filters, key: str):

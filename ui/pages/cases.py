@@ -3,7 +3,7 @@
 import streamlit as st
 
 from queries.vocab import SORT_COLUMNS
-from ui import data, downloads, pages, sidebar
+from ui import data, downloads, figures, pages, sidebar
 from ui import format as fmt
 from ui.common import empty
 
@@ -31,9 +31,9 @@ sort = c1.selectbox(
     disabled=bool(text),
 )
 descending = c2.toggle("Descending", True, key="cases_desc", disabled=bool(text))
-pages_n = max(1, -(-total // PAGE_SIZE))
+pages_n = figures.page_count(total, PAGE_SIZE)
 page = c3.number_input("Page", 1, pages_n, 1, key="cases_page")
-offset = (page - 1) * PAGE_SIZE
+offset = figures.page_offset(page, PAGE_SIZE)
 if text:
     rows = data.search(text, f, limit=PAGE_SIZE, offset=offset)
     st.caption(

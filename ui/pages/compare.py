@@ -2,12 +2,11 @@
 
 from datetime import date
 
-import polars as pl
 import streamlit as st
 
 from queries.filters import CHOICE_FIELDS, FilterError
 from queries.vocab import DIMENSIONS
-from ui import charts, data, downloads, sidebar
+from ui import charts, data, downloads, figures, sidebar
 from ui import format as fmt
 from ui.common import demo_banner
 
@@ -48,12 +47,7 @@ except FilterError as exc:
     st.stop()
 result = data.compare(a, b)
 rows = [data.summary(x).row(0, named=True) for x in (a, b)]
-demo_banner(
-    {
-        "letters": rows[0]["letters"] + rows[1]["letters"],
-        "demo_letters": rows[0]["demo_letters"] + rows[1]["demo_letters"],
-    }
-)
+demo_banner(figures.letters_of_both(rows))
 for col, tag, r, x in zip((ca, cb), "AB", rows, (a, b), strict=True):
     col.metric(
         f"{tag}: overturn rate (decisions)",
@@ -68,16 +62,7 @@ st.subheader("In words")
 st.markdown(result.sentence())
 st.code(result.sentence(), language=None, wrap_lines=True)
 if all(r["decisions"] for r in rows):
-    both = pl.DataFrame(
-        [
-            {
-                **{k: r[k] for k in ("decisions", "overturned", "rate", "ci_low", "ci_high")},
-                "group": g,
-                "small": False,
-            }
-            for g, r in zip("AB", rows, strict=True)
-        ]
-    )
+    both = figures.groups_frame(rows, "AB")
     st.altair_chart(
         charts.rate_bars(both, "group", selectable=False, keep_order=True), width="stretch"
     )
