@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from common.dblock import is_lock_conflict
 from common.sqlfiles import render
 
 SQL_DIR = Path(__file__).with_name("sql")
@@ -30,16 +31,6 @@ _with_macros: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
 
 class DatabaseLocked(duckdb.IOException):
     """A writer (an `imr ingest` run) held the database file for longer than readers wait."""
-
-
-def is_lock_conflict(exc: duckdb.IOException) -> bool:
-    """Whether DuckDB refused the file because another process holds its lock.
-
-    DuckDB 2.0 raises a plain `IOException` for a lock conflict (no subclass, no error code),
-    so its message ("Could not set lock on file ...") is the only signal: this is the one
-    place that reads it.
-    """
-    return "could not set lock" in str(exc).lower() or "conflicting lock" in str(exc).lower()
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from querydb import build_query_db
 
 import common.sqlfiles as sqlfiles
 import queries as q
 from queries import connection, derived, fulltext, runner, search_index
+from tests.querydb import build_query_db
 
 PACKAGE = Path(q.__file__).parent
 SQL_FILES = sorted(PACKAGE.glob("sql/**/*.sql"))

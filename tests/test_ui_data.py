@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from querydb import build_query_db
 
 import queries
 from queries import connection
+from tests.querydb import build_query_db
 from ui import data
 
 
