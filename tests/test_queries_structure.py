@@ -8,6 +8,8 @@ a small database, and each call must fill exactly the slots its file names.
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 import subprocess
 import sys
 from datetime import date
@@ -99,9 +101,13 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, str, set[str]]
         calls.append((folder, name, set(fragments)))
         return real(folder, name, **fragments)
 
-    for module in (connection, derived, fulltext, runner, search_index):
-        assert module.render is real
-        monkeypatch.setattr(module, "render", spy)
+    spied = set()
+    for info in pkgutil.iter_modules(q.__path__):
+        module = importlib.import_module(f"queries.{info.name}")
+        if getattr(module, "render", None) is real:
+            monkeypatch.setattr(module, "render", spy)
+            spied.add(module)
+    assert {connection, derived, fulltext, runner, search_index} <= spied
     return calls
 
 
