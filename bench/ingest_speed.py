@@ -3,7 +3,7 @@
 Datasets: the 40 real letters in ../shared/real-letters (copied N times, each copy made
 distinct by a trailing PDF comment so the hash-keyed skip does not drop it; copies of one
 letter are then stored as duplicates after full extract + parse), and generated PDFs
-(`ingest.demo.corpus.write_corpus`). For each extractor and worker count: the ceiling
+(`demo.corpus.write_corpus`). For each extractor and worker count: the ceiling
 (read + `extract_pages` over a process pool of the same size) and the full `ingest_paths`
 into a fresh database (extract, parse, normalise, store, derived tables, search index).
 Then re-ingest of an unchanged 10,000-file folder of generated .txt letters.
@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from results import OUT, append_section, markdown, show
 
-from ingest.demo.cases import generate_letters
-from ingest.demo.corpus import write_corpus
-from ingest.demo.render_text import render_letter_text
+from demo.cases import generate_letters
+from demo.corpus import write_corpus
+from demo.render_text import render_letter_text
 from ingest.extract import extract_pages
 from ingest.pipeline import ingest_paths
 

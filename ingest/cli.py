@@ -188,7 +188,7 @@ def run_app(
 ) -> None:
     """Start the web app; on first run, generate and ingest the demo corpus first."""
     if not db.exists():
-        from ingest.demo.corpus import DEFAULT_DEMO_DIR, DEFAULT_LETTERS, DEFAULT_SEED, write_corpus
+        from demo.corpus import DEFAULT_DEMO_DIR, DEFAULT_LETTERS, DEFAULT_SEED, write_corpus
 
         console.print(f"No database at {db}: generating the demo corpus (synthetic letters)...")
         if not (DEFAULT_DEMO_DIR / "manifest.jsonl").exists():
@@ -224,7 +224,7 @@ def _usage_error(message: str) -> None:
 
 def _register_plugins() -> None:
     """Commands owned by other packages (queries: stats/export; demo corpus)."""
-    for module in ("queries.cli", "ingest.demo.cli"):
+    for module in ("queries.cli", "demo.cli"):
         __import__(module, fromlist=["register"]).register(app)
 
 

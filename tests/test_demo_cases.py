@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from ingest.demo.cases import generate_letters
+from demo.cases import generate_letters
 
 N = 40_000
 
@@ -67,7 +67,7 @@ def test_upheld_share_of_items_by_year(letters, year, upheld, tolerance):
 
 
 def test_pharma_and_opioids_fall_after_2018(letters):
-    from ingest.demo.tables import service_for_text
+    from demo.tables import service_for_text
 
     def shares(year):
         items = [i for x in _by_year(letters)[year] for i in x.items]

@@ -9,8 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ingest.demo.check import FULLY_SUPPORTED, CheckReport, run_check
-from ingest.demo.corpus import DEFAULT_DEMO_DIR, DEFAULT_LETTERS, DEFAULT_SEED, write_corpus
+from demo.check import FULLY_SUPPORTED, CheckReport, run_check
+from demo.corpus import DEFAULT_DEMO_DIR, DEFAULT_LETTERS, DEFAULT_SEED, write_corpus
 from ingest.extract import DEFAULT_EXTRACTOR
 
 CHECK_LETTERS = 300
