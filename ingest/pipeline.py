@@ -2,6 +2,8 @@
 
 Workers only compute; the parent alone writes, one transaction per batch, so an interrupted
 run leaves whole letters behind and the next run carries on from the files not yet recorded.
+This stops at the base tables: the query layer's caches are refreshed by the caller
+(`imr/ingest_run.py`), so ingest never imports queries.
 """
 
 from __future__ import annotations
@@ -89,7 +91,6 @@ def ingest_paths(
     extractor: str = DEFAULT_EXTRACTOR,
     max_bytes: int = MAX_FILE_BYTES,
     on_progress: Callable[[int, int], None] | None = None,
-    build_index: bool = True,
 ) -> RunSummary:
     """Ingest letters into the database at `db_path`; returns what happened to every file."""
     started = time.perf_counter()
@@ -148,10 +149,6 @@ def ingest_paths(
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:
-        if summary.added and not summary.interrupted:
-            _refresh_derived(db_path)
-            if build_index:
-                _rebuild_search_index(db_path)
         summary.seconds = time.perf_counter() - started
         con = store.connect(db_path)
         try:
@@ -217,23 +214,6 @@ def _run_jobs(jobs: list[FileJob], workers: int | None) -> Iterator[ParsedFile |
         except KeyboardInterrupt:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
-
-
-def _refresh_derived(db_path: str | Path) -> None:
-    """The query layer's pre-joined tables (queries/derived.py), rebuilt after new letters."""
-    from queries.derived import refresh_derived
-
-    con = store.connect(db_path)
-    try:
-        refresh_derived(con)
-    finally:
-        con.close()
-
-
-def _rebuild_search_index(db_path: str | Path) -> None:
-    from queries.search_index import build_search_index
-
-    build_search_index(db_path)
 
 
 def _counts(summary: RunSummary) -> dict:

@@ -23,9 +23,9 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def real_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 40 real letters ingested once per test session (read it; do not write to it)."""
-    from ingest.pipeline import ingest_paths
+    from imr.ingest_run import ingest_and_refresh
 
     db = tmp_path_factory.mktemp("real") / "imr.duckdb"
-    summary = ingest_paths([REAL_LETTERS], db, workers=1)
+    summary = ingest_and_refresh([REAL_LETTERS], db, workers=1)
     assert summary.added == 40, summary
     return db

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from ingest.cli import app
+from imr.cli import app
 from tests import badfiles
 from tests.conftest import REAL_LETTERS
 

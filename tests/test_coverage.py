@@ -6,8 +6,9 @@ import duckdb
 import polars as pl
 from rich.console import Console
 
-from ingest.coverage import coverage, print_coverage
+from imr.reports import print_coverage
 from ingest.normalize import renormalize
+from queries.coverage import coverage
 from tests.normalize_db import add_decision, add_letter, empty_db
 
 MTUS_KNOWN = "Decision based on MTUS Low Back Complaints 2004."

@@ -4,7 +4,7 @@ pipeline, and every field matches the manifest on the layouts the parser fully s
 from __future__ import annotations
 
 from demo.check import FULLY_SUPPORTED, run_check
-from demo.cli import demo_command
+from imr.demo_run import demo_command
 
 
 def test_generated_corpus_ingests_with_every_field_right(tmp_path):

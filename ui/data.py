@@ -73,7 +73,7 @@ def coverage() -> Any:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _cached_coverage(path: str, db_version: str) -> Any:
-    from ingest.coverage import coverage as compute
+    from queries.coverage import coverage as compute
 
     with closing(queries.open_db(path)) as con:
         return compute(con)
