@@ -14,15 +14,6 @@ PARSER_VERSION = "1"  # bump when a parser change should re-parse already ingest
 OUTCOMES = ("Upheld", "Overturned")
 
 
-class ParseError(Exception):
-    """A letter that cannot be parsed; `reason` is the short code stored in `quarantine`."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
-
-
 @dataclass(frozen=True)
 class Item:
     """One disputed treatment request and its decision, as written in the letter."""

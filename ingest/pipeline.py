@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest import store
+from ingest.errors import QuarantineReason as R
 from ingest.extract import DEFAULT_EXTRACTOR
 from ingest.model import PARSER_VERSION
 from ingest.store import FailedFile, ParsedFile
@@ -60,7 +61,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FailedFile], list[
 
     def walk_error(exc: OSError) -> None:
         problems.append(
-            FailedFile(str(exc.filename), None, "read", "unreadable", exc.strerror or str(exc))
+            FailedFile(str(exc.filename), None, "read", R.UNREADABLE, exc.strerror or str(exc))
         )
 
     for path in paths:
@@ -78,7 +79,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FailedFile], list[
             files.append(path)
         else:
             problems.append(
-                FailedFile(str(path), None, "read", "unsupported_type", "not a .pdf or .txt file")
+                FailedFile(str(path), None, "read", R.UNSUPPORTED_TYPE, "not a .pdf or .txt file")
             )
     return files, problems, ignored
 
@@ -173,7 +174,7 @@ def _plan(files, known_shas, known_stats, extractor, max_bytes, summary):
             with file.open("rb") as handle:
                 sha = hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError as exc:
-            failures.append(FailedFile(str(file), None, "read", "unreadable", exc.strerror or ""))
+            failures.append(FailedFile(str(file), None, "read", R.UNREADABLE, exc.strerror or ""))
             continue
         if sha in known_shas:
             summary.skipped += 1
@@ -184,7 +185,7 @@ def _plan(files, known_shas, known_stats, extractor, max_bytes, summary):
             detail = f"{stat.st_size:,} bytes; the limit is {max_bytes:,}"
             failures.append(
                 FailedFile(
-                    str(file), sha, "read", "too_large", detail, stat.st_size, stat.st_mtime_ns
+                    str(file), sha, "read", R.TOO_LARGE, detail, stat.st_size, stat.st_mtime_ns
                 )
             )
         else:

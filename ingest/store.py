@@ -16,6 +16,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from common.dblock import is_lock_conflict
+from ingest.errors import QuarantineReason
+
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text()
 LOCK_RETRY_SECONDS = 60.0
 
@@ -39,7 +42,7 @@ class FailedFile:
     path: str
     sha256: str | None
     stage: str
-    reason: str
+    reason: QuarantineReason
     detail: str = ""
     size_bytes: int | None = None
     mtime_ns: int | None = None
@@ -63,7 +66,7 @@ def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyC
             con = duckdb.connect(str(db_path), read_only=read_only)
             break
         except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+            if not is_lock_conflict(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
     if not read_only:
@@ -136,7 +139,7 @@ def write_batch(
                 "source_path": f.path,
                 "source_sha256": f.sha256,
                 "stage": f.stage,
-                "reason": f.reason,
+                "reason": str(f.reason),
                 "detail": f.detail,
                 "seen_at": now,
             }
