@@ -11,8 +11,8 @@ from ingest.errors import IngestError
 from ingest.errors import QuarantineReason as R
 from ingest.extract import extract_pages, letter_text
 from ingest.layouts import parse_letter
+from ingest.model import FailedFile, ParsedFile
 from ingest.rows import decision_rows, letter_row
-from ingest.store import FailedFile, ParsedFile
 
 
 @dataclass(frozen=True)
