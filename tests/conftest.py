@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-REAL_LETTERS = SHARED / "real-letters"
-SEED_LETTER = SHARED / "seed-letter.txt"
+from tests.paths import REAL_LETTERS, SEED_LETTER, SHARED
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from imr.cli import app
 from tests import badfiles
-from tests.conftest import REAL_LETTERS
+from tests.paths import REAL_LETTERS
 
 runner = CliRunner()
 

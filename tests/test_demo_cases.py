@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import statistics
-import time
 from collections import Counter
 
 import pytest
@@ -110,11 +109,3 @@ def test_every_layout_appears_and_most_letters_are_format_d(letters):
         "professional_review_2013",
     }
     assert layouts["determination_2015"] / N > 0.9
-
-
-def test_fast_path_speed():
-    """The benchmark builds 1.7 M letters from this path; ~20-25k letters/s measured alone."""
-    started = time.perf_counter()
-    count = sum(1 for _ in generate_letters(20_000, 1))
-    rate = count / (time.perf_counter() - started)
-    assert rate > 8_000, f"{rate:,.0f} letters/s"  # loose floor: CI machines are shared

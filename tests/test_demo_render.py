@@ -15,7 +15,7 @@ from demo.render_pdf import pdf_bytes
 from demo.render_text import letter_blocks, render_letter_text
 from ingest.extract import extract_file, extract_pages, letter_text
 from ingest.layouts import parse_letter
-from tests.conftest import REAL_LETTERS
+from tests.paths import REAL_LETTERS
 
 REAL = REAL_LETTERS / "CM16-0213037.pdf"
 LETTERS = [x for x in generate_letters(400, 99) if x.layout == "determination_2015"]

@@ -6,11 +6,11 @@ import json
 
 import polars as pl
 import pytest
-from querydb import build_query_db, expected_items, keys
 from typer.testing import CliRunner
 
 import queries as q
 from imr.cli import app
+from tests.querydb import build_query_db, expected_items, keys
 
 
 @pytest.fixture(scope="module")

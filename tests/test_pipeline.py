@@ -12,7 +12,7 @@ import pytest
 from ingest import pipeline, store
 from ingest.pipeline import ingest_paths
 from tests import badfiles
-from tests.conftest import REAL_LETTERS, SEED_LETTER
+from tests.paths import REAL_LETTERS, SEED_LETTER
 
 # Letters whose stored decisions disagree with their item count: a half-written letter.
 INCOMPLETE_LETTERS = (
