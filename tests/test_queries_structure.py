@@ -20,7 +20,7 @@ import pytest
 
 import common.sqlfiles as sqlfiles
 import queries as q
-from queries import connection, derived, fulltext, runner, search_index
+from queries import connection, coverage, derived, fulltext, runner, search_index
 from tests.querydb import build_query_db
 
 PACKAGE = Path(q.__file__).parent
@@ -107,7 +107,7 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, str, set[str]]
         if getattr(module, "render", None) is real:
             monkeypatch.setattr(module, "render", spy)
             spied.add(module)
-    assert {connection, derived, fulltext, runner, search_index} <= spied
+    assert {connection, coverage, derived, fulltext, runner, search_index} <= spied
     return calls
 
 
@@ -132,6 +132,7 @@ def test_every_sql_file_is_rendered_with_exactly_its_slots(rendered, tmp_path: P
         q.letter(con, "no such case")
         q.quarantined(con)
         q.parser_versions(con)
+        coverage.coverage(con)
 
     with q.open_db(db) as con:  # no search index, no derived tables: the fallbacks
         every_query(con)

@@ -21,7 +21,7 @@ import streamlit as st
 
 import queries
 from common.paths import DEFAULT_DB
-from ingest.coverage import coverage as _coverage  # TODO(merge issue 10): queries.coverage
+from queries.coverage import coverage as _coverage
 
 P = ParamSpec("P")
 R = TypeVar("R")

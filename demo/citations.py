@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from ingest.demo.tables import Service, tables
+from demo.tables import Service, tables
 
 NEW_MTUS = date(2017, 12, 1)
 FORMULARY = date(2018, 1, 1)

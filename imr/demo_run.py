@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
-import typer
 from rich.console import Console
 from rich.table import Table
 
-from ingest.demo.check import FULLY_SUPPORTED, CheckReport, run_check
-from ingest.demo.corpus import DEFAULT_DEMO_DIR, DEFAULT_LETTERS, DEFAULT_SEED, write_corpus
+from demo.check import FULLY_SUPPORTED, CheckReport, run_check
+from demo.corpus import DEFAULT_DEMO_DIR, DEFAULT_LETTERS, DEFAULT_SEED, write_corpus
 from ingest.extract import DEFAULT_EXTRACTOR
 
 CHECK_LETTERS = 300
@@ -70,34 +68,3 @@ def print_report(report: CheckReport) -> None:
         f"generate {report.seconds_generate:.1f} s, ingest {report.seconds_ingest:.1f} s: "
         + ("[green]PASS[/]" if report.passed else "[red]FAIL[/]")
     )
-
-
-def register(app: typer.Typer) -> None:
-    @app.command("demo")
-    def demo(
-        letters: Annotated[
-            int | None,
-            typer.Option(
-                help=f"Letters (default {DEFAULT_LETTERS:,}; {CHECK_LETTERS} with --check)."
-            ),
-        ] = None,
-        seed: Annotated[
-            int, typer.Option(help="Random seed; the same seed gives the same corpus.")
-        ] = DEFAULT_SEED,
-        out: Annotated[
-            Path, typer.Option(help="Folder to (re)write; refused if it holds other files.")
-        ] = DEFAULT_DEMO_DIR,
-        check: Annotated[
-            bool,
-            typer.Option(
-                "--check",
-                help="Generate in a temp folder, ingest, compare every field with the manifest.",
-            ),
-        ] = False,
-        workers: Annotated[int, typer.Option(help="Processes for rendering and ingest.")] = 2,
-        extractor: Annotated[
-            str, typer.Option(help="PDF text backend for --check: pypdfium2 or pdfplumber.")
-        ] = DEFAULT_EXTRACTOR,
-    ) -> None:
-        """Generate the synthetic demo corpus (PDF + text letters, manifest, broken files)."""
-        raise typer.Exit(demo_command(letters, seed, out, check, workers, extractor))

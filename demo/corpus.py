@@ -17,12 +17,12 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from ingest.demo.broken import write_broken
-from ingest.demo.cases import generate_letters
-from ingest.demo.layout_fields import HEADER_FIELDS
-from ingest.demo.render_pdf import pdf_bytes
-from ingest.demo.render_text import blocks_to_text, letter_blocks
-from ingest.demo.tables import tables
+from demo.broken import write_broken
+from demo.cases import generate_letters
+from demo.layout_fields import HEADER_FIELDS
+from demo.render_pdf import pdf_bytes
+from demo.render_text import blocks_to_text, letter_blocks
+from demo.tables import tables
 from ingest.model import Letter
 from ingest.pipeline import DEMO_MARKER as MARKER
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from ingest.demo.render_pdf import pdf_bytes
-from ingest.demo.render_text import Block, letter_blocks
+from demo.render_pdf import pdf_bytes
+from demo.render_text import Block, letter_blocks
 from ingest.model import Letter
 
 NOT_A_LETTER = (

@@ -19,7 +19,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import AccessPermission
 
-from ingest.demo.render_text import Block, letter_blocks
+from demo.render_text import Block, letter_blocks
 from ingest.model import Letter
 
 PAGE_W, PAGE_H, MARGIN = 612.0, 792.0, 72.0

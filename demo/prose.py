@@ -9,9 +9,9 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from ingest.demo.citations import guideline_name
-from ingest.demo.draw import pick, pick_two
-from ingest.demo.tables import Service, tables
+from demo.citations import guideline_name
+from demo.draw import pick, pick_two
+from demo.tables import Service, tables
 
 MONTHS = tuple(
     [

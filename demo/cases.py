@@ -12,11 +12,11 @@ import random
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from ingest.demo.citations import citation
-from ingest.demo.draw import pick, pick_weighted
-from ingest.demo.layout_fields import shown_in_layout
-from ingest.demo.prose import clinical_summary, rationale
-from ingest.demo.tables import Service, Tables, tables
+from demo.citations import citation
+from demo.draw import pick, pick_weighted
+from demo.layout_fields import shown_in_layout
+from demo.prose import clinical_summary, rationale
+from demo.tables import Service, Tables, tables
 from ingest.model import Item, Letter
 
 CASE_STRIDE = 7919  # coprime with 10**7: case numbers are a permutation, so never repeat

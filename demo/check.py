@@ -13,9 +13,9 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.demo.compare import compare_letters, mismatches
-from ingest.demo.corpus import letter_from_manifest, read_manifest, write_corpus
-from ingest.demo.tables import service_for_text
+from demo.compare import compare_letters, mismatches
+from demo.corpus import letter_from_manifest, read_manifest, write_corpus
+from demo.tables import service_for_text
 from ingest.extract import DEFAULT_EXTRACTOR
 from ingest.model import Item, Letter
 from ingest.pipeline import ingest_paths
