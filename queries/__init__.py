@@ -5,12 +5,13 @@ f = Filters.from_query_params({"cat": "Pharmaceuticals"}).validate(filter_option
 overturn_rate_by(con, "reviewer_specialty", f)
 """
 
+from queries.agreement import Agreement, agreement
 from queries.compare import Comparison, compare
-from queries.db import db_version, open_db
+from queries.connection import DatabaseLocked, db_version, index_path_for, open_db
 from queries.export import export, export_bytes, export_manifest
 from queries.filters import FilterError, Filters
 from queries.rates import data_span, filter_options, overturn_rate_by, summary, trend
-from queries.search_index import build_search_index, index_path_for
+from queries.search_index import build_search_index
 from queries.tables import (
     decision_count,
     decisions,
@@ -20,16 +21,20 @@ from queries.tables import (
     search,
     search_count,
 )
-from queries.vocab import AGE_BANDS, DIMENSIONS, GRAINS, SORT_COLUMNS
+from queries.vocab import AGE_BANDS, DIMENSIONS, GRAINS, MIN_N, SORT_COLUMNS
 
 __all__ = [
     "AGE_BANDS",
     "DIMENSIONS",
     "GRAINS",
+    "MIN_N",
     "SORT_COLUMNS",
+    "Agreement",
     "Comparison",
+    "DatabaseLocked",
     "FilterError",
     "Filters",
+    "agreement",
     "build_search_index",
     "compare",
     "data_span",

@@ -16,7 +16,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from queries.db import install_macros, load_sql
+from common.sqlfiles import render
+from queries.connection import SQL_DIR, install_macros
 
 VOCABULARY = Path(__file__).with_name("dwc_vocabulary.toml")
 
@@ -41,18 +42,17 @@ def vocabulary() -> pl.DataFrame:
     return pl.DataFrame(rows, schema=["kind", "dwc", "ours"], orient="row")
 
 
-def has_dwc_rows(con: duckdb.DuckDBPyConnection) -> bool:
+def has_dwc_search(con: duckdb.DuckDBPyConnection) -> bool:
+    """The table exists once `imr fetch` has run against this database."""
     found = con.execute(
         "select count(*) from information_schema.tables where table_name = 'dwc_search'"
     ).fetchall()
-    if not found[0][0]:
-        return False
-    return bool(con.execute("select count(*) from dwc_search").fetchall()[0][0])
+    return bool(found[0][0])
 
 
 def agreement(con: duckdb.DuckDBPyConnection) -> Agreement:
     """Per-field agreement, the category confusion table and every disagreement."""
-    if not has_dwc_rows(con):
+    if not has_dwc_search(con):
         empty = dict.fromkeys(("dwc_cases", "parsed_cases", "dwc_items", "matched_items"), 0)
         return Agreement(empty, _empty_fields(), pl.DataFrame(), pl.DataFrame())
     install_macros(con)
@@ -70,8 +70,8 @@ def agreement(con: duckdb.DuckDBPyConnection) -> Agreement:
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
-    sql = f"with agreement_pairs as ({load_sql('agreement_pairs')})\n{load_sql(name)}"
-    return con.sql(sql).pl()
+    """`name` over the pairs relation (agreement_pairs.sql, filled into its `{pairs}` slot)."""
+    return con.sql(render(SQL_DIR, name, pairs=render(SQL_DIR, "agreement_pairs"))).pl()
 
 
 def _empty_fields() -> pl.DataFrame:

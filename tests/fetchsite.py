@@ -13,8 +13,8 @@ from fetch.client import PoliteClient, Politeness
 from fetch.fake_catalog import real_letter_cases
 from fetch.fake_site import Failures, FakeSite
 from fetch.run import FetchPlan, IngestReport
+from tests.paths import REAL_LETTERS
 
-REAL_LETTERS = Path(__file__).resolve().parents[2] / "shared" / "real-letters"
 FROM, TO = date(2016, 12, 1), date(2017, 2, 28)
 BASE = "http://dwc.test"
 

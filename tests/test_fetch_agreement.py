@@ -9,10 +9,10 @@ import duckdb
 import pytest
 from scipy.stats import binomtest
 
-from fetch.command import _ingest_into
 from fetch.run import run_fetch
+from imr.fetch_run import ingest_into
+from queries import open_db
 from queries.agreement import agreement
-from queries.db import open_db
 from tests.fetchsite import make_client, make_plan, make_site
 
 # field -> (agree, compared), counted by hand from fake_disagreements.toml
@@ -46,7 +46,7 @@ def fetched(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("agreement")
     plan = make_plan(tmp)
     with make_client(make_site()) as client:
-        summary = run_fetch(client, plan, ingest_files=_ingest_into(plan.db))
+        summary = run_fetch(client, plan, ingest_files=ingest_into(plan.db))
     assert summary.exit_code == 0 and summary.ingest_added == 40
     return plan.db
 

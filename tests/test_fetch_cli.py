@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fetch.fake_site import Failures, serve
-from ingest.cli import app
+from imr.cli import app
 from tests.fetchsite import make_site
 
 runner = CliRunner()

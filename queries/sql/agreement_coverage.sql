@@ -1,4 +1,5 @@
 -- How much of DWC's list could be compared at all.
+with agreement_pairs as ({pairs})
 select
     (select count(distinct case_number) from dwc_search) as dwc_cases,
     (select count(distinct s.case_number) from dwc_search s

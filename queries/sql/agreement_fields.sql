@@ -1,4 +1,5 @@
 -- Per field: pairs compared, how many agree, the share with its 95 % Wilson interval.
+with agreement_pairs as ({pairs})
 select
     field,
     unit,
