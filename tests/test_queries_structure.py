@@ -25,6 +25,7 @@ from tests.querydb import build_query_db
 
 PACKAGE = Path(q.__file__).parent
 SQL_FILES = sorted(PACKAGE.glob("sql/**/*.sql"))
+FETCH_SCHEMA = PACKAGE.parent / "fetch" / "sql" / "schema.sql"
 
 
 def _imports(path: Path) -> tuple[set[str], list[int]]:
@@ -115,6 +116,9 @@ def test_every_sql_file_is_rendered_with_exactly_its_slots(rendered, tmp_path: P
     db = build_query_db(tmp_path / "imr.duckdb", n_letters=40)
     f, text = q.Filters(), q.Filters(text="weaning")
 
+    with duckdb.connect(str(db)) as con:  # an empty dwc_search (imr fetch): agreement runs
+        con.execute(FETCH_SCHEMA.read_text("utf-8"))
+
     def every_query(con: duckdb.DuckDBPyConnection) -> None:
         for filters in (f, text):
             q.summary(con, filters)
@@ -133,6 +137,7 @@ def test_every_sql_file_is_rendered_with_exactly_its_slots(rendered, tmp_path: P
         q.quarantined(con)
         q.parser_versions(con)
         coverage.coverage(con)
+        q.agreement(con)
 
     with q.open_db(db) as con:  # no search index, no derived tables: the fallbacks
         every_query(con)
