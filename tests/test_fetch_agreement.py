@@ -7,7 +7,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import streamlit as st
 from scipy.stats import binomtest
+from streamlit.testing.v1 import AppTest
 
 from fetch.run import run_fetch
 from imr.fetch_run import ingest_into
@@ -143,3 +145,40 @@ def test_no_dwc_rows_is_an_empty_result(real_db):
     finally:
         con.close()
     assert empty.empty and empty.fields.is_empty()
+
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def data_page(db: Path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("IMR_DB", str(db))
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("ui/pages/data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_data_page_section_shows_the_figures_and_links_cases(fetched, monkeypatch):
+    at = data_page(fetched, monkeypatch)
+    assert "Agreement with DWC's coding" in [h.value for h in at.subheader]
+    frames = [d.value for d in at.dataframe]
+    fields = next(f for f in frames if "95 % CI" in f.columns)
+    shown = dict(zip(fields["field"], fields["agree"], strict=True))
+    assert shown["item outcome"] == "82 of 84 decisions"
+    assert shown["case outcome"] == "39 of 40 letters"
+    assert shown["subcategory / drug class"] == "80 of 84 decisions"
+    assert list(fields["agreement"])[:2] == ["97.6 %", "97.5 %"]
+    confusion = next(f for f in frames if "DWC category" in f.columns)
+    dmepos = confusion[confusion["DWC category"] == "DMEPOS"].iloc[0]
+    assert (dmepos["DMEPOS"], dmepos["Rehabilitation"]) == (4, 1)
+    links = next(f for f in frames if "case" in f.columns and "ours" in f.columns)
+    assert len(links) == len(PLACED)
+    assert set(links["case"]) == {f"case?case={case}" for case, *_ in PLACED}
+
+
+def test_data_page_without_dwc_rows_says_how_to_get_them(real_db, monkeypatch):
+    at = data_page(real_db, monkeypatch)
+    assert "Agreement with DWC's coding" in [h.value for h in at.subheader]
+    assert any("`imr fetch` downloads letters" in c.value for c in at.caption)

@@ -107,4 +107,5 @@ quarantined = cached(queries.quarantined)
 parser_versions = cached(queries.parser_versions)
 export_manifest = cached(queries.export_manifest)
 coverage = cached(_coverage)  # classification coverage of the taxonomy
+agreement = cached(queries.agreement)  # our parse against DWC's coding (dwc_search)
 export_bytes = fresh(queries.export_bytes)

@@ -6,6 +6,7 @@ from ingest.model import PARSER_VERSION
 from queries.filters import Filters
 from ui import data, figures
 from ui import format as fmt
+from ui.agreement import render_agreement
 from ui.common import demo_banner, upload_box
 
 st.title("Data")
@@ -60,5 +61,7 @@ else:
     st.markdown(f"{fmt.count(quarantined.height, 'files')} could not be ingested; reasons:")
     st.dataframe(figures.quarantine_reasons(quarantined), hide_index=True)
     st.dataframe(quarantined, hide_index=True)
+
+render_agreement()
 
 upload_box()
