@@ -29,7 +29,8 @@ from fetch.form import SEARCH_PATH, Mode, halves, search_fields, windows
 from fetch.results import CaseRow, TreatmentRow, parse_result_page
 
 RECORD_BATCH = 20  # downloads recorded per database write
-INGEST_BATCH = 100  # letters per ingest call: ~2 minutes of downloading at the default rate
+INGEST_BATCH = 500  # letters per ingest call (~8 min of downloading): the refresh of the
+#                     query caches after each call stays a small share of the run
 SETTLE_DAYS = 30  # DWC may still post letters for more recent decision days: search them again
 PAGES_DIR = "_search_pages"  # raw result pages, gzipped, kept to re-parse without the site
 MISSING = (404, 410)  # a letter the site no longer has: recorded as failed, the run goes on

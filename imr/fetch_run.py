@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from common.numbers import pct
 from common.paths import DEFAULT_DB
 from fetch.client import PoliteClient, Politeness
 from fetch.form import DEFAULT_BASE_URL, FIRST_DECISIONS
@@ -223,8 +224,8 @@ def _print_agreement(result: Agreement, show: int) -> None:
             row["field"],
             f"{row['agree']:,}",
             f"{row['compared']:,} {row['unit']}",
-            f"{row['agreement']:.1%}",
-            f"{row['ci_low']:.1%} - {row['ci_high']:.1%}",
+            pct(row["agreement"]),
+            f"{pct(row['ci_low'])} - {pct(row['ci_high'])}",
         )
     console.print(table)
     confusion = Table("DWC category", "our category", "items", title="Service categories")

@@ -53,8 +53,8 @@ def test_fetch_twice_then_agreement(site, tmp_path):
     con.close()
     shown = runner.invoke(app, ["agreement", "--db", str(tmp_path / "imr.duckdb")])
     assert shown.exit_code == 0, shown.output
-    assert "│ item outcome             │ 82    │ 84 items   │ 97.6%" in shown.output
-    assert "│ subcategory / drug class │ 80    │ 84 items   │ 95.2%" in shown.output
+    assert "│ item outcome             │ 82    │ 84 items   │ 97.6 %" in shown.output
+    assert "│ subcategory / drug class │ 80    │ 84 items   │ 95.2 %" in shown.output
     assert "CM17-0015348" in shown.output
 
 
