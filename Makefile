@@ -23,7 +23,7 @@ run: setup
 test: setup browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	IMR_CHROMIUM="$(CHROMIUM)" $(BIN)/pytest
+	IMR_CHROMIUM="$(CHROMIUM)" $(BIN)/pytest -n 2 --dist loadfile  # a test file stays on one worker
 
 # Overridable, to see the other paths: `make test CHROMIUM= APT_GET=/nonexistent`.
 CHROMIUM ?= $(shell command -v chromium 2>/dev/null)
