@@ -113,6 +113,7 @@ def _items(
         service = pick(rng, t.services_by_kind[kind])
         outcome = "Overturned" if rng.random() < mix.overturn[kind] else "Upheld"
         text, original, authorized = _request(service, year, rng, cfg)
+        ca, imr = citation(service, decided, CA, rng), citation(service, decided, EXPERT, rng)
         items.append(
             Item(
                 item_no=no,
@@ -120,9 +121,9 @@ def _items(
                 outcome=outcome,
                 original_request=original,
                 authorized_portion=authorized,
-                ca_guideline=citation(service, decided, CA, rng),
-                imr_guideline=citation(service, decided, EXPERT, rng),
-                rationale=rationale(text, service, outcome, decided, rng),
+                ca_guideline=ca.line,
+                imr_guideline=imr.line,
+                rationale=rationale(text, service, outcome, imr.relied_on, rng),
             )
         )
         services.append(service)

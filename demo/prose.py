@@ -9,7 +9,6 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from demo.citations import guideline_name
 from demo.draw import pick, pick_two
 from demo.tables import Service, tables
 
@@ -81,21 +80,26 @@ def clinical_summary(
 
 
 def rationale(
-    service_text: str, service: Service, outcome: str, decided: date, rng: random.Random
+    service_text: str, service: Service, outcome: str, relied_on: str, rng: random.Random
 ) -> str:
-    """1-3 paragraphs separated by newlines (the renderer starts each on a new line)."""
+    """1-3 paragraphs separated by newlines (the renderer starts each on a new line).
+
+    `relied_on` is the guideline the item's own citation names (`Citation.relied_on`); when
+    the reviewer cited none, the prose names none and argues from the record alone.
+    """
     p = tables().prose
     upheld = outcome == "Upheld"
     facts = {
         "service": service_text,
-        "guideline": guideline_name(service, decided),
-        "section": service.section.lower(),
+        "guideline": relied_on,
+        "section": service.subject,
     }
+    basis = p["guideline"] if relied_on else p["no_guideline"]
     evidence = p["upheld_evidence" if upheld else "overturned_evidence"]
     first = " ".join(
         (
-            pick(rng, p["guideline_openers"]).format(**facts),
-            *pick_two(rng, p["guideline_criteria"]),
+            pick(rng, basis["openers"]).format(**facts),
+            *pick_two(rng, basis["criteria"]),
             pick(rng, p["case_openers"]).format(
                 diagnosis=pick(rng, p["diagnoses"][service.chapter])
             ),

@@ -7,8 +7,9 @@ Application` / `Received:` / date). Lines flow across pages, so page breaks fall
 mid-sentence. Published letters are encrypted with an empty user password and copy
 restrictions; so are some demo ones.
 
-Lines are broken here (greedy, cached word widths) and drawn with `FPDF.text`: fpdf2's own
-`multi_cell` re-measures each line per character and ran at ~40 letters/s; this runs ~10x that.
+Lines are broken here (greedy, cached word widths and paragraphs) and drawn with the operators
+`FPDF.text` writes: fpdf2's own `multi_cell` re-measures each line per character and ran at ~40
+letters/s; `FPDF.text` per line spent more in its checks than in writing.
 """
 
 from __future__ import annotations
@@ -36,17 +37,25 @@ class _Page:
     def __init__(self, pdf: FPDF) -> None:
         self.pdf = pdf
         self.y = MARGIN
-        self._widths: dict[tuple[str, str], float] = {}
 
     def width(self, word: str) -> float:
-        key = (self.pdf.current_font.fontkey, word)
-        w = self._widths.get(key)
+        widths = _word_widths(self.pdf.current_font.fontkey, self.pdf.font_size_pt)
+        w = widths.get(word)
         if w is None:
             cw = self.pdf.current_font.cw
-            w = self._widths[key] = sum(cw[c] for c in word) * self.pdf.font_size_pt * 0.001
+            w = widths[word] = sum(map(cw.__getitem__, word)) * self.pdf.font_size_pt * 0.001
         return w
 
     def wrap(self, text: str, width: float) -> list[str]:
+        key = (self.pdf.current_font.fontkey, self.pdf.font_size_pt, width, text)
+        lines = _WRAPPED.get(key)
+        if lines is None:
+            if len(_WRAPPED) > 20_000:  # rationales rarely recur: keep the cache small
+                _WRAPPED.clear()
+            lines = _WRAPPED[key] = self._wrap(text, width)
+        return lines
+
+    def _wrap(self, text: str, width: float) -> list[str]:
         lines, words, used = [], [], 0.0
         space = self.width(" ")
         for word in text.split():
@@ -66,10 +75,32 @@ class _Page:
             self.y = MARGIN
         self.y += LINE
         x = (PAGE_W - self.width_of(text)) / 2 if centred else MARGIN
-        self.pdf.text(x, self.y - 3.0, text)
+        _text(self.pdf, x, self.y - 3.0, text)
 
     def width_of(self, text: str) -> float:
         return sum(self.width(w) for w in text.split()) + self.width(" ") * text.count(" ")
+
+
+_WIDTHS: dict[tuple[str, float], dict[str, float]] = {}
+# Boilerplate paragraphs recur in every letter: their line breaks are computed once a process.
+_WRAPPED: dict[tuple[str, float, float, str], list[str]] = {}
+
+
+def _word_widths(fontkey: str, size: float) -> dict[str, float]:
+    widths = _WIDTHS.get((fontkey, size))
+    if widths is None:
+        widths = _WIDTHS[(fontkey, size)] = {}
+    return widths
+
+
+def _text(pdf: FPDF, x: float, y: float, text: str) -> None:
+    """`FPDF.text(x, y, text)` for a core font, writing the same operators without its checks
+    (text mode, underline, colours: never used here). tests/test_demo_render.py compares the
+    bytes with FPDF.text's, so an fpdf2 upgrade that changes them fails there."""
+    if not pdf.current_font_is_set_on_page:
+        pdf._out(pdf._set_font_for_page(pdf.current_font, pdf.font_size_pt))
+    encoded = pdf.current_font.encode_text(pdf.normalize_text(text))
+    pdf._out(f"BT {x:.2f} {PAGE_H - y:.2f} Td {encoded} ET")
 
 
 def _table(page: _Page, rows: tuple[tuple[str, ...], ...]) -> None:

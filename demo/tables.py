@@ -26,6 +26,12 @@ class Service:
     chapter: str
     section: str
     quantities: tuple[int, ...] = ()
+    topic: str = ""  # what the rationale says the guideline addresses; "" = the section
+
+    @property
+    def subject(self) -> str:
+        """The rationale's "on ..." words: a topic, never a guideline title of its own."""
+        return (self.topic or self.section).lower()
 
     @property
     def kind(self) -> str:
@@ -96,6 +102,7 @@ def tables() -> Tables:
             chapter=row["chapter"],
             section=row["section"],
             quantities=tuple(row.get("n", ())),
+            topic=row.get("topic", ""),
         )
         by_kind.setdefault(s.kind, []).append(s)
     letters = dist["years"]["letters"]

@@ -104,3 +104,19 @@ def test_pdf_needing_a_password_is_quarantined_as_such_by_both_extractors(extrac
     with pytest.raises(ExtractError) as caught:
         extract_pages(data, ".pdf", extractor)
     assert caught.value.reason == "encrypted_no_password"
+
+
+def test_fast_line_writer_writes_what_fpdf_text_writes(monkeypatch):
+    """The renderer writes a line's operators itself (speed); they are FPDF.text's, byte for
+    byte, with the headings centred and the pages broken in the same places."""
+    import demo.render_pdf as render
+
+    def stamp(data: bytes) -> bytes:
+        return re.sub(rb"/CreationDate \(D:\d+Z\)|/ID \[<\w+><\w+>\]", b"", data)
+
+    blocks = [letter_blocks(x, random.Random(k)) for k, x in enumerate(LETTERS[:20])]
+    fast = [stamp(pdf_bytes(b, encrypt=False)) for b in blocks]
+    monkeypatch.setattr(render, "_text", lambda pdf, x, y, text: pdf.text(x, y, text))
+    monkeypatch.setattr(render, "_WRAPPED", {})
+    assert [stamp(pdf_bytes(b, encrypt=False)) for b in blocks] == fast
+    assert sum(data.count(b"/Type /Page\n") for data in fast) > 40  # multi-page letters
