@@ -24,20 +24,18 @@ per_letter as (
     group by all
 ),
 
-with_rate as (
-    select *, sum(k) over w / sum(n) over w as p
-    from per_letter
-    window w as (partition by {names})
-),
-
 counts as (
+    -- sum over letters of (k - p n)^2 = sum k^2 - 2 p sum k n + p^2 sum n^2 (all integer sums,
+    -- exact in doubles): one aggregation instead of a window pass over the letters.
     select
         {names},
         sum(n)::bigint as decisions,
         sum(k)::bigint as overturned,
         count(*) as letters,
-        sum((k - p * n) ^ 2) as sum_sq
-    from with_rate
+        sum(k * k)::double as skk,
+        sum(k * n)::double as skn,
+        sum(n * n)::double as snn
+    from per_letter
     group by all
 ),
 
@@ -45,6 +43,7 @@ variances as (
     select
         *,
         overturned / decisions as rate,
+        greatest(skk - 2 * rate * skn + rate * rate * snn, 0.0) as sum_sq,
         case when letters > 1 then letters / (letters - 1) * sum_sq / decisions ^ 2 end
             as var_cluster
     from counts

@@ -6,13 +6,13 @@ with filtered as (
 ),
 
 per_letter as (
-    select letter_id, any_value(decision_date) as decision_date
+    select letter_no, any_value(decision_date) as decision_date
     from filtered
-    group by letter_id
+    group by letter_no
 ),
 
 sized as (
-    select p.*, l.item_count from per_letter as p join letters as l using (letter_id)
+    select p.*, l.item_count from per_letter as p join letters as l on l.rowid = p.letter_no
 ),
 
 keyed as (
