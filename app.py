@@ -16,7 +16,7 @@ try:
     navigation = st.navigation(pages.ALL)
     if "case" in st.query_params and navigation.url_path != pages.CASE.url_path:
         st.switch_page(pages.CASE, query_params={"case": st.query_params["case"]})
-    sidebar.render(data.call("filter_options"))
+    sidebar.render(data.filter_options())
     navigation.run()
 except data.NoDatabase as exc:
     st.info(

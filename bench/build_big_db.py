@@ -1,7 +1,7 @@
 """Build the full-scale benchmark database: 1.7 M letters (~3.3 M decisions) in minutes.
 
 This is the generator's FAST PATH, documented as such: letters are drawn as facts
-(`ingest.demo.cases.draw_letter`), turned into rows by the real `ingest.rows` normaliser and
+(`demo.cases.draw_letter`), turned into rows by the real `ingest.rows` normaliser and
 bulk-inserted into the store's own schema (`ingest/schema.sql`) in 50k-letter chunks. No PDF
 is rendered, extracted or parsed (bench/ingest.py measures that path). Then the same
 post-ingest steps a real ingest runs: the search index (and any derived tables).

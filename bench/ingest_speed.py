@@ -3,8 +3,8 @@
 Datasets: the 40 real letters in ../shared/real-letters (copied N times, each copy made
 distinct by a trailing PDF comment so the hash-keyed skip does not drop it; copies of one
 letter are then stored as duplicates after full extract + parse), and generated PDFs
-(`ingest.demo.corpus.write_corpus`). For each extractor and worker count: the ceiling
-(read + `extract_pages` over a process pool of the same size) and the full `ingest_paths`
+(`demo.corpus.write_corpus`). For each extractor and worker count: the ceiling
+(read + `extract_pages` over a process pool of the same size) and the full `ingest_and_refresh`
 into a fresh database (extract, parse, normalise, store, derived tables, search index).
 Then re-ingest of an unchanged 10,000-file folder of generated .txt letters.
 
@@ -27,11 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from results import OUT, append_section, markdown, show
 
-from ingest.demo.cases import generate_letters
-from ingest.demo.corpus import write_corpus
-from ingest.demo.render_text import render_letter_text
+from demo.cases import generate_letters
+from demo.corpus import write_corpus
+from demo.render_text import render_letter_text
+from imr.ingest_run import ingest_and_refresh
 from ingest.extract import extract_pages
-from ingest.pipeline import ingest_paths
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "real-letters"
 WORK = OUT / "ingest"
@@ -58,7 +58,7 @@ def full_ingest(files: list[Path], extractor: str, workers: int) -> float:
     db = WORK / "run.duckdb"
     for p in WORK.glob("run.*"):
         p.unlink()
-    summary = ingest_paths(files, db, workers=workers, extractor=extractor)
+    summary = ingest_and_refresh(files, db, workers=workers, extractor=extractor)
     if summary.quarantined:
         print(f"  note: {len(summary.quarantined)} quarantined: {summary.reasons}")
     return summary.seconds
@@ -107,11 +107,11 @@ def reingest_rows(n: int) -> list[list[object]]:
     db = WORK / "reingest.duckdb"
     for p in WORK.glob("reingest.*"):
         p.unlink()
-    first = ingest_paths([folder], db)
-    again = ingest_paths([folder], db)
+    first = ingest_and_refresh([folder], db)
+    again = ingest_and_refresh([folder], db)
     for f in folder.iterdir():  # same bytes, new mtime: every file is hashed, none parsed
         os.utime(f)
-    touched = ingest_paths([folder], db)
+    touched = ingest_and_refresh([folder], db)
     return [
         [f"first ingest of {n:,} .txt letters", first.added, f"{first.seconds:.1f}",
          f"{n / first.seconds:,.0f}"],
@@ -150,7 +150,7 @@ def main() -> None:
         " ".join(["python bench/ingest_speed.py", *sys.argv[1:]]),
         markdown(cols, rows) + "\n\n" + markdown(re_cols, re_rows),
         "Ceiling = read + extract_pages only, same files, same process count, same run. "
-        "Ingest = ingest_paths into a fresh database, including the store, the derived "
+        "Ingest = ingest_and_refresh into a fresh database, including the store, the derived "
         f"tables and the search index. Load average at the end: {os.getloadavg()[0]:.1f}.",
     )
 

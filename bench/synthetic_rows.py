@@ -13,8 +13,8 @@ from datetime import datetime
 
 import polars as pl
 
-from ingest.demo.cases import draw_letter
-from ingest.demo.tables import tables
+from demo.cases import draw_letter
+from demo.tables import tables
 from ingest.rows import decision_rows, letter_row
 
 BUILT_AT = datetime(2026, 11, 1, 12, 0, 0)

@@ -11,17 +11,11 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
+from ingest.errors import ExtractError
+from ingest.errors import QuarantineReason as R
+
 EXTRACTORS = ("pypdfium2", "pdfplumber")
 DEFAULT_EXTRACTOR = "pypdfium2"  # ~37x faster on the real letters; see README "Extraction"
-
-
-class ExtractError(Exception):
-    """A file whose text cannot be read; `reason` is the quarantine code."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
 
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -75,7 +69,9 @@ def _pages_pypdfium2(data: bytes) -> list[str]:
     try:
         pdf = pdfium.PdfDocument(data, password=None)
     except pdfium.PdfiumError as exc:
-        raise _pdf_error(str(exc)) from exc
+        if exc.err_code == pdfium.raw.FPDF_ERR_PASSWORD:
+            raise ExtractError(R.ENCRYPTED_NO_PASSWORD, "the PDF needs a password to open") from exc
+        raise ExtractError(R.CORRUPT_PDF, str(exc)[:300]) from exc
     try:
         pages = []
         for page in pdf:
@@ -99,19 +95,12 @@ def _pages_pdfplumber(data: bytes) -> list[str]:
         with pdfplumber.open(io.BytesIO(data), password="") as pdf:
             return [page.extract_text() or "" for page in pdf.pages]
     except PDFPasswordIncorrect as exc:
-        raise ExtractError("encrypted_no_password", "the PDF needs a password to open") from exc
+        raise ExtractError(R.ENCRYPTED_NO_PASSWORD, "the PDF needs a password to open") from exc
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types on broken files
         # pdfplumber wraps pdfminer's errors: PdfminerException(PDFPasswordIncorrect())
-        wrapped_password = any(isinstance(arg, PDFPasswordIncorrect) for arg in exc.args)
-        if wrapped_password or "password" in str(exc).lower():
-            raise ExtractError("encrypted_no_password", "the PDF needs a password") from exc
-        raise ExtractError("corrupt_pdf", f"{type(exc).__name__}: {exc}"[:300]) from exc
-
-
-def _pdf_error(message: str) -> ExtractError:
-    if "password" in message.lower():
-        return ExtractError("encrypted_no_password", "the PDF needs a password to open")
-    return ExtractError("corrupt_pdf", message[:300])
+        if any(isinstance(arg, PDFPasswordIncorrect) for arg in exc.args):
+            raise ExtractError(R.ENCRYPTED_NO_PASSWORD, "the PDF needs a password") from exc
+        raise ExtractError(R.CORRUPT_PDF, f"{type(exc).__name__}: {exc}"[:300]) from exc
 
 
 _PDF_BACKENDS: dict[str, Callable[[bytes], list[str]]] = {
@@ -131,15 +120,15 @@ def decode_text(data: bytes) -> str:
 def extract_pages(data: bytes, suffix: str, extractor: str = DEFAULT_EXTRACTOR) -> list[str]:
     """Page texts of one file's bytes; raises ExtractError with a quarantine reason."""
     if not data:
-        raise ExtractError("empty_file", "the file has zero bytes")
+        raise ExtractError(R.EMPTY_FILE, "the file has zero bytes")
     if suffix.lower() == ".txt":
         pages = [normalize_page(page) for page in decode_text(data).split("\f")]
     else:
         if not data.startswith(b"%PDF"):
-            raise ExtractError("not_a_pdf", "the file does not start with a PDF header")
+            raise ExtractError(R.NOT_A_PDF, "the file does not start with a PDF header")
         pages = [normalize_page(page) for page in _PDF_BACKENDS[extractor](data)]
     if not any(pages):
-        reason = "no_text_layer" if suffix.lower() == ".pdf" else "empty_text"
+        reason = R.NO_TEXT_LAYER if suffix.lower() == ".pdf" else R.EMPTY_TEXT
         raise ExtractError(reason, f"{len(pages)} page(s) without any text")
     return pages
 

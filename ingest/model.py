@@ -1,6 +1,8 @@
 """The parsed shape of one IMR final determination letter.
 
 Parsers return these plain values and nothing else; storage and normalisation read them.
+`ParsedFile` / `FailedFile` are what a worker hands back per file, so the worker needs
+nothing of the store.
 Keeping the model free of I/O is what lets every parser be tested with strings.
 """
 
@@ -9,18 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from ingest.errors import QuarantineReason
+
 PARSER_VERSION = "1"  # bump when a parser change should re-parse already ingested files
 
 OUTCOMES = ("Upheld", "Overturned")
-
-
-class ParseError(Exception):
-    """A letter that cannot be parsed; `reason` is the short code stored in `quarantine`."""
-
-    def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -69,3 +64,28 @@ class Letter:
         if outcomes == {"Overturned"}:
             return "Overturned"
         return "Partially Overturned"
+
+
+@dataclass
+class ParsedFile:
+    """A file that parsed: its letter row and decision rows, ready to insert."""
+
+    path: str
+    sha256: str
+    size_bytes: int
+    mtime_ns: int
+    letter: dict
+    decisions: list[dict]
+
+
+@dataclass
+class FailedFile:
+    """A file that goes to quarantine, with the stage it failed at and a short reason code."""
+
+    path: str
+    sha256: str | None
+    stage: str
+    reason: QuarantineReason
+    detail: str = ""
+    size_bytes: int | None = None
+    mtime_ns: int | None = None

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from common.sqlfiles import render
 from ingest import classify_guideline as _guideline
 from ingest import classify_service as _service
 from ingest import classify_specialty as _specialty
@@ -29,7 +30,7 @@ __all__ = [
     "renormalize",
 ]
 
-SQL = Path(__file__).parent / "sql"
+SQL_DIR = Path(__file__).with_name("sql")
 _SERVICE_COLUMNS = ("service", "service_category", "service_subcategory", "drug_class")
 
 
@@ -63,14 +64,8 @@ def clear_caches() -> None:
         fn.cache_clear()
 
 
-def _sql(name: str, **fragments: str) -> str:
-    """A SQL file's text; `fragments` fill its {placeholders} (names from code only)."""
-    text = (SQL / f"{name}.sql").read_text()
-    return text.format(**fragments) if fragments else text
-
-
 def _strings(con: duckdb.DuckDBPyConnection, name: str) -> list:
-    return con.sql(_sql(name)).pl().to_series().to_list()
+    return con.sql(render(SQL_DIR, name)).pl().to_series().to_list()
 
 
 def _service_frame(services: list[str]) -> pl.DataFrame:
@@ -112,7 +107,7 @@ def _update(
 ) -> int:
     con.register(view, frame.to_arrow())
     try:
-        return con.execute(_sql(sql, **fragments)).fetchone()[0]
+        return con.execute(render(SQL_DIR, sql, **fragments)).fetchone()[0]
     finally:
         con.unregister(view)
 

@@ -2,6 +2,8 @@
 
 Workers only compute; the parent alone writes, one transaction per batch, so an interrupted
 run leaves whole letters behind and the next run carries on from the files not yet recorded.
+This stops at the base tables: the query layer's caches are refreshed by the caller
+(`imr/ingest_run.py`), so ingest never imports queries.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest import store
+from ingest.errors import QuarantineReason as R
 from ingest.extract import DEFAULT_EXTRACTOR
-from ingest.model import PARSER_VERSION
-from ingest.store import FailedFile, ParsedFile
+from ingest.model import PARSER_VERSION, FailedFile, ParsedFile
 from ingest.worker import FileJob, process_file
 
 LETTER_SUFFIXES = {".pdf", ".txt"}
@@ -58,7 +60,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FailedFile], list[
 
     def walk_error(exc: OSError) -> None:
         problems.append(
-            FailedFile(str(exc.filename), None, "read", "unreadable", exc.strerror or str(exc))
+            FailedFile(str(exc.filename), None, "read", R.UNREADABLE, exc.strerror or str(exc))
         )
 
     for path in paths:
@@ -76,7 +78,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FailedFile], list[
             files.append(path)
         else:
             problems.append(
-                FailedFile(str(path), None, "read", "unsupported_type", "not a .pdf or .txt file")
+                FailedFile(str(path), None, "read", R.UNSUPPORTED_TYPE, "not a .pdf or .txt file")
             )
     return files, problems, ignored
 
@@ -89,112 +91,150 @@ def ingest_paths(
     extractor: str = DEFAULT_EXTRACTOR,
     max_bytes: int = MAX_FILE_BYTES,
     on_progress: Callable[[int, int], None] | None = None,
-    build_index: bool = True,
 ) -> RunSummary:
     """Ingest letters into the database at `db_path`; returns what happened to every file."""
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
     files, problems, ignored = discover(paths)
     summary = RunSummary(seen=len(files) + len(problems), ignored=ignored)
+    known, run_id = _start_run(db_path, paths, extractor)
+    plan = _plan(files, known, extractor=extractor, max_bytes=max_bytes)
+    summary.skipped, summary.duplicates = plan.skipped, plan.duplicates
+    batch = _Batch(db_path, summary, failed=problems + plan.failures)
+    try:
+        _parse_and_write(plan, batch, workers, on_progress, total=len(files))
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        summary.seconds = time.perf_counter() - started
+        _finish_run(db_path, run_id, summary)
+    return summary
 
+
+@dataclass(frozen=True)
+class KnownFiles:
+    """What earlier runs of this parser version handled: by hash, and by path + size + mtime."""
+
+    shas: set[str]
+    stats: set[tuple[str, int, int]]
+
+
+@dataclass
+class Plan:
+    """What to do with each discovered file, decided before any parsing."""
+
+    jobs: list[FileJob] = field(default_factory=list)
+    failures: list[FailedFile] = field(default_factory=list)  # too large, unreadable
+    skipped: int = 0  # known to this parser version
+    duplicates: int = 0  # same bytes as another file of this run
+
+
+def _start_run(db_path: str | Path, paths: list[Path], extractor: str) -> tuple[KnownFiles, int]:
     con = store.connect(db_path)
     try:
         known = store.known_files(con, PARSER_VERSION)
         run_id = store.start_run(con, [str(p) for p in paths], extractor)
     finally:
         con.close()
-    known_shas = set(known["source_sha256"].to_list())
-    known_stats = set(
-        zip(known["source_path"], known["size_bytes"], known["mtime_ns"], strict=True)
-    )
+    stats = zip(known["source_path"], known["size_bytes"], known["mtime_ns"], strict=True)
+    return KnownFiles(set(known["source_sha256"].to_list()), set(stats)), run_id
 
-    jobs, early_failures = _plan(files, known_shas, known_stats, extractor, max_bytes, summary)
-    pending_failed = problems + early_failures
-    pending_parsed: list[ParsedFile] = []
-    done = summary.skipped + summary.duplicates
-    total = len(files)
-    last_write = time.monotonic()
 
-    def flush() -> None:
-        nonlocal pending_parsed, pending_failed, last_write
-        if not pending_parsed and not pending_failed:
-            return
-        con = store.connect(db_path)
-        try:
-            result = store.write_batch(con, pending_parsed, pending_failed, PARSER_VERSION)
-        finally:
-            con.close()
-        summary.added += len(result.added)
-        summary.duplicates += len(result.duplicates)
-        summary.quarantined += result.quarantined
-        pending_parsed, pending_failed = [], []
-        last_write = time.monotonic()
-
+def _finish_run(db_path: str | Path, run_id: int, summary: RunSummary) -> None:
+    con = store.connect(db_path)
     try:
-        for outcome in _run_jobs(jobs, workers):
-            if isinstance(outcome, ParsedFile):
-                pending_parsed.append(outcome)
-            else:
-                pending_failed.append(outcome)
-            done += 1
-            if on_progress:
-                on_progress(done, total)
-            if (
-                len(pending_parsed) + len(pending_failed) >= BATCH_LETTERS
-                or time.monotonic() - last_write > BATCH_SECONDS
-            ):
-                flush()
-        flush()
-    except KeyboardInterrupt:
-        summary.interrupted = True
+        store.finish_run(con, run_id, _counts(summary), summary.interrupted)
     finally:
-        if summary.added and not summary.interrupted:
-            _refresh_derived(db_path)
-            if build_index:
-                _rebuild_search_index(db_path)
-        summary.seconds = time.perf_counter() - started
-        con = store.connect(db_path)
+        con.close()
+
+
+class _Batch:
+    """Outcomes waiting to be written; written as one transaction when full or old."""
+
+    def __init__(self, db_path: str | Path, summary: RunSummary, failed: list[FailedFile]):
+        self.db_path, self.summary = db_path, summary
+        self.parsed: list[ParsedFile] = []
+        self.failed = failed
+        self.last_write = time.monotonic()
+
+    def add(self, outcome: ParsedFile | FailedFile) -> None:
+        (self.parsed if isinstance(outcome, ParsedFile) else self.failed).append(outcome)
+
+    def due(self) -> bool:
+        full = len(self.parsed) + len(self.failed) >= BATCH_LETTERS
+        return full or time.monotonic() - self.last_write > BATCH_SECONDS
+
+    def write(self) -> None:
+        if not self.parsed and not self.failed:
+            return
+        con = store.connect(self.db_path)
         try:
-            store.finish_run(con, run_id, _counts(summary), summary.interrupted)
+            result = store.write_batch(con, self.parsed, self.failed, PARSER_VERSION)
         finally:
             con.close()
-    return summary
+        self.summary.added += len(result.added)
+        self.summary.duplicates += len(result.duplicates)
+        self.summary.quarantined += result.quarantined
+        self.parsed, self.failed = [], []
+        self.last_write = time.monotonic()
 
 
-def _plan(files, known_shas, known_stats, extractor, max_bytes, summary):
+def _parse_and_write(
+    plan: Plan,
+    batch: _Batch,
+    workers: int | None,
+    on_progress: Callable[[int, int], None] | None,
+    *,
+    total: int,
+) -> None:
+    done = plan.skipped + plan.duplicates
+    for outcome in _run_jobs(plan.jobs, workers):
+        batch.add(outcome)
+        done += 1
+        if on_progress:
+            on_progress(done, total)
+        if batch.due():
+            batch.write()
+    batch.write()
+
+
+def _plan(files: list[Path], known: KnownFiles, *, extractor: str, max_bytes: int) -> Plan:
     """Per file: skip (known), duplicate (same bytes seen earlier), fail early, or parse."""
-    jobs: list[FileJob] = []
-    failures: list[FailedFile] = []
+    plan = Plan()
     run_shas: set[str] = set()
     demo_dirs: dict[Path, bool] = {}
     for file in files:
         try:
             stat = file.stat()
-            if (str(file), stat.st_size, stat.st_mtime_ns) in known_stats:
-                summary.skipped += 1
+            if (str(file), stat.st_size, stat.st_mtime_ns) in known.stats:
+                plan.skipped += 1
                 continue
             with file.open("rb") as handle:
                 sha = hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError as exc:
-            failures.append(FailedFile(str(file), None, "read", "unreadable", exc.strerror or ""))
+            plan.failures.append(
+                FailedFile(str(file), None, "read", R.UNREADABLE, exc.strerror or "")
+            )
             continue
-        if sha in known_shas:
-            summary.skipped += 1
+        if sha in known.shas:
+            plan.skipped += 1
         elif sha in run_shas:
-            summary.duplicates += 1
+            plan.duplicates += 1
         elif stat.st_size > max_bytes:
             run_shas.add(sha)
             detail = f"{stat.st_size:,} bytes; the limit is {max_bytes:,}"
-            failures.append(
+            plan.failures.append(
                 FailedFile(
-                    str(file), sha, "read", "too_large", detail, stat.st_size, stat.st_mtime_ns
+                    str(file), sha, "read", R.TOO_LARGE, detail, stat.st_size, stat.st_mtime_ns
                 )
             )
         else:
             run_shas.add(sha)
             is_demo = _in_demo_corpus(file.parent, demo_dirs)
-            jobs.append(FileJob(str(file), sha, stat.st_size, stat.st_mtime_ns, is_demo, extractor))
-    return jobs, failures
+            plan.jobs.append(
+                FileJob(str(file), sha, stat.st_size, stat.st_mtime_ns, is_demo, extractor)
+            )
+    return plan
 
 
 def _in_demo_corpus(folder: Path, cache: dict[Path, bool]) -> bool:
@@ -217,23 +257,6 @@ def _run_jobs(jobs: list[FileJob], workers: int | None) -> Iterator[ParsedFile |
         except KeyboardInterrupt:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
-
-
-def _refresh_derived(db_path: str | Path) -> None:
-    """The query layer's pre-joined tables (queries/derived.py), rebuilt after new letters."""
-    from queries.derived import refresh_derived
-
-    con = store.connect(db_path)
-    try:
-        refresh_derived(con)
-    finally:
-        con.close()
-
-
-def _rebuild_search_index(db_path: str | Path) -> None:
-    from queries.search_index import build_search_index
-
-    build_search_index(db_path)
 
 
 def _counts(summary: RunSummary) -> dict:

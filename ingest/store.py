@@ -12,37 +12,21 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 import polars as pl
 
+from common.dblock import is_lock_conflict
+from common.sqlfiles import load_sql, render
+from ingest.model import FailedFile, ParsedFile
+
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text()
+SQL_DIR = Path(__file__).with_name("sql")
 LOCK_RETRY_SECONDS = 60.0
 
 
-@dataclass
-class ParsedFile:
-    """A file that parsed: its letter row and decision rows, ready to insert."""
-
-    path: str
-    sha256: str
-    size_bytes: int
-    mtime_ns: int
-    letter: dict
-    decisions: list[dict]
-
-
-@dataclass
-class FailedFile:
-    """A file that goes to quarantine, with the stage it failed at and a short reason code."""
-
-    path: str
-    sha256: str | None
-    stage: str
-    reason: str
-    detail: str = ""
-    size_bytes: int | None = None
-    mtime_ns: int | None = None
+FileStatus = Literal["added", "duplicate", "quarantined"]
 
 
 @dataclass
@@ -63,7 +47,7 @@ def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyC
             con = duckdb.connect(str(db_path), read_only=read_only)
             break
         except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+            if not is_lock_conflict(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
     if not read_only:
@@ -73,11 +57,7 @@ def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyC
 
 def known_files(con: duckdb.DuckDBPyConnection, parser_version: str) -> pl.DataFrame:
     """Files already handled by this parser version: sha256, path, size and mtime."""
-    return con.sql(
-        "select source_sha256, source_path, size_bytes, mtime_ns from source_files "
-        "where parser_version = $v",
-        params={"v": parser_version},
-    ).pl()
+    return con.sql(load_sql(SQL_DIR, "known_files"), params={"parser_version": parser_version}).pl()
 
 
 def write_batch(
@@ -88,65 +68,33 @@ def write_batch(
 ) -> BatchResult:
     """Insert one batch in one transaction; a letter already stored from another file is a
     duplicate, the same file seen by an older parser version is replaced."""
-    result = BatchResult(quarantined=list(failed))
     now = datetime.now()
     con.execute("begin transaction")
     try:
         existing = _existing_letters(con, [p.letter["letter_id"] for p in parsed])
-        fresh: list[ParsedFile] = []
-        seen_ids: set[str] = set()
-        files: list[dict] = []
-        for p in parsed:
-            letter_id = p.letter["letter_id"]
-            stored_sha = existing.get(letter_id)
-            duplicate = letter_id in seen_ids or (stored_sha is not None and stored_sha != p.sha256)
-            status = "duplicate" if duplicate else "added"
-            (result.duplicates if duplicate else result.added).append(p.path)
-            if not duplicate:
-                fresh.append(p)
-                seen_ids.add(letter_id)
-            files.append(_file_row(p.sha256, p.path, letter_id, status, parser_version, p, now))
-        replaced = [p.letter["letter_id"] for p in fresh if p.letter["letter_id"] in existing]
-        if replaced:
-            ids = pl.DataFrame({"letter_id": replaced})
-            con.register("replaced_ids", ids)
-            con.execute(
-                "delete from decisions where letter_id in (select letter_id from replaced_ids)"
+        result, fresh, statuses = _sort_parsed(parsed, existing)
+        result.quarantined = list(failed)
+        _delete_letters(
+            con, [p.letter["letter_id"] for p in fresh if p.letter["letter_id"] in existing]
+        )
+        _insert_letters(con, fresh, now)
+        _replace_quarantine(con, parsed, failed, now)
+        files = [
+            _file_row(
+                p,
+                letter_id=p.letter["letter_id"],
+                status=status,
+                parser_version=parser_version,
+                now=now,
             )
-            con.execute(
-                "delete from letters where letter_id in (select letter_id from replaced_ids)"
+            for p, status in zip(parsed, statuses, strict=True)
+        ] + [
+            _file_row(
+                f, letter_id=None, status="quarantined", parser_version=parser_version, now=now
             )
-            con.unregister("replaced_ids")
-        if fresh:
-            letters = pl.DataFrame([{**p.letter, "ingested_at": now} for p in fresh])
-            decisions = pl.DataFrame([row for p in fresh for row in p.decisions])
-            _insert(con, "letters", letters)
-            _insert(con, "decisions", decisions)
-        for f in failed:
-            files.append(_file_row(f.sha256, f.path, None, "quarantined", parser_version, f, now))
-        # The quarantine holds each file's latest verdict: drop older verdicts of these files.
-        batch_shas = [p.sha256 for p in parsed] + [f.sha256 for f in failed if f.sha256]
-        if batch_shas:
-            con.execute(
-                "delete from quarantine where list_contains($shas, source_sha256)",
-                {"shas": batch_shas},
-            )
-        quarantine = [
-            {
-                "source_path": f.path,
-                "source_sha256": f.sha256,
-                "stage": f.stage,
-                "reason": f.reason,
-                "detail": f.detail,
-                "seen_at": now,
-            }
             for f in failed
         ]
-        if quarantine:
-            _insert(con, "quarantine", pl.DataFrame(quarantine))
-        hashed = [row for row in files if row["source_sha256"] is not None]
-        if hashed:
-            _upsert_files(con, pl.DataFrame(hashed))
+        _upsert_files(con, [row for row in files if row["source_sha256"] is not None])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -154,20 +102,88 @@ def write_batch(
     return result
 
 
+def _sort_parsed(
+    parsed: list[ParsedFile], existing: dict[str, str]
+) -> tuple[BatchResult, list[ParsedFile], list[FileStatus]]:
+    """Added or duplicate, per file: a letter stored from other bytes, or twice in the batch,
+    is a duplicate; the same bytes re-parsed are added (and replace the stored rows)."""
+    result = BatchResult()
+    fresh: list[ParsedFile] = []
+    statuses: list[FileStatus] = []
+    seen_ids: set[str] = set()
+    for p in parsed:
+        letter_id = p.letter["letter_id"]
+        stored_sha = existing.get(letter_id)
+        duplicate = letter_id in seen_ids or (stored_sha is not None and stored_sha != p.sha256)
+        statuses.append("duplicate" if duplicate else "added")
+        (result.duplicates if duplicate else result.added).append(p.path)
+        if not duplicate:
+            fresh.append(p)
+            seen_ids.add(letter_id)
+    return result, fresh, statuses
+
+
 def _existing_letters(con: duckdb.DuckDBPyConnection, letter_ids: list[str]) -> dict[str, str]:
     if not letter_ids:
         return {}
-    rows = con.sql(
-        "select letter_id, source_sha256 from letters where list_contains($ids, letter_id)",
-        params={"ids": letter_ids},
-    ).fetchall()
+    rows = con.sql(load_sql(SQL_DIR, "existing_letters"), params={"ids": letter_ids}).fetchall()
     return dict(rows)
 
 
-def _file_row(sha, path, letter_id, status, parser_version, f, now) -> dict:
+def _delete_letters(con: duckdb.DuckDBPyConnection, letter_ids: list[str]) -> None:
+    if not letter_ids:
+        return
+    con.register("replaced_ids", pl.DataFrame({"letter_id": letter_ids}))
+    try:
+        con.execute(load_sql(SQL_DIR, "delete_replaced_letters"))
+    finally:
+        con.unregister("replaced_ids")
+
+
+def _insert_letters(con: duckdb.DuckDBPyConnection, fresh: list[ParsedFile], now: datetime) -> None:
+    if not fresh:
+        return
+    _insert(con, "letters", pl.DataFrame([{**p.letter, "ingested_at": now} for p in fresh]))
+    _insert(con, "decisions", pl.DataFrame([row for p in fresh for row in p.decisions]))
+
+
+def _replace_quarantine(
+    con: duckdb.DuckDBPyConnection,
+    parsed: list[ParsedFile],
+    failed: list[FailedFile],
+    now: datetime,
+) -> None:
+    """The quarantine holds each file's latest verdict: drop older verdicts of these files."""
+    batch_shas = [p.sha256 for p in parsed] + [f.sha256 for f in failed if f.sha256]
+    if batch_shas:
+        con.execute(load_sql(SQL_DIR, "clear_quarantine"), {"shas": batch_shas})
+    rows = [
+        {
+            "source_path": f.path,
+            "source_sha256": f.sha256,
+            "stage": f.stage,
+            "reason": str(f.reason),
+            "detail": f.detail,
+            "seen_at": now,
+        }
+        for f in failed
+    ]
+    if rows:
+        _insert(con, "quarantine", pl.DataFrame(rows))
+
+
+def _file_row(
+    f: ParsedFile | FailedFile,
+    *,
+    letter_id: str | None,
+    status: FileStatus,
+    parser_version: str,
+    now: datetime,
+) -> dict:
+    """One `source_files` row: the file's latest verdict under this parser version."""
     return {
-        "source_sha256": sha,
-        "source_path": path,
+        "source_sha256": f.sha256,
+        "source_path": f.path,
         "letter_id": letter_id,
         "status": status,
         "parser_version": parser_version,
@@ -180,47 +196,31 @@ def _file_row(sha, path, letter_id, status, parser_version, f, now) -> dict:
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
     con.register("batch_frame", frame)
     try:
-        con.execute(f"insert into {table} by name select * from batch_frame")
+        con.execute(render(SQL_DIR, "insert_frame", table=table))
     finally:
         con.unregister("batch_frame")
 
 
-def _upsert_files(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
-    frame = frame.unique(subset="source_sha256", keep="last")
+def _upsert_files(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+    if not rows:
+        return
+    frame = pl.DataFrame(rows).unique(subset="source_sha256", keep="last")
     con.register("batch_files", frame)
     try:
-        con.execute(
-            "delete from source_files where source_sha256 in "
-            "(select source_sha256 from batch_files)"
-        )
-        con.execute("insert into source_files by name select * from batch_files")
+        con.execute(load_sql(SQL_DIR, "upsert_source_files"))
     finally:
         con.unregister("batch_files")
 
 
 def start_run(con: duckdb.DuckDBPyConnection, paths: list[str], extractor: str) -> int:
-    run_id = con.sql("select coalesce(max(run_id), 0) + 1 from ingest_runs").fetchall()[0][0]
-    con.execute(
-        "insert into ingest_runs (run_id, started_at, paths, extractor) values (?, ?, ?, ?)",
-        [run_id, datetime.now(), paths, extractor],
-    )
-    return run_id
+    params = {"started_at": datetime.now(), "paths": paths, "extractor": extractor}
+    return con.execute(load_sql(SQL_DIR, "start_run"), params).fetchone()[0]
 
 
 def finish_run(
     con: duckdb.DuckDBPyConnection, run_id: int, counts: dict, interrupted: bool
 ) -> None:
-    con.execute(
-        "update ingest_runs set finished_at = ?, seen = ?, added = ?, skipped = ?, "
-        "duplicates = ?, quarantined = ?, interrupted = ? where run_id = ?",
-        [
-            datetime.now(),
-            counts.get("seen", 0),
-            counts.get("added", 0),
-            counts.get("skipped", 0),
-            counts.get("duplicates", 0),
-            counts.get("quarantined", 0),
-            interrupted,
-            run_id,
-        ],
-    )
+    columns = ("seen", "added", "skipped", "duplicates", "quarantined")
+    params = {name: counts.get(name, 0) for name in columns}
+    params |= {"finished_at": datetime.now(), "interrupted": interrupted, "run_id": run_id}
+    con.execute(load_sql(SQL_DIR, "finish_run"), params)

@@ -7,11 +7,12 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.extract import ExtractError, extract_pages, letter_text
+from ingest.errors import IngestError
+from ingest.errors import QuarantineReason as R
+from ingest.extract import extract_pages, letter_text
 from ingest.layouts import parse_letter
-from ingest.model import ParseError
+from ingest.model import FailedFile, ParsedFile
 from ingest.rows import decision_rows, letter_row
-from ingest.store import FailedFile, ParsedFile
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ def process_file(job: FileJob) -> ParsedFile | FailedFile:
     try:
         data = Path(job.path).read_bytes()
         if hashlib.sha256(data).hexdigest() != job.sha256:
-            return _failed(job, "read", "changed_during_ingest", "the file changed while read")
+            return _failed(job, "read", R.CHANGED_DURING_INGEST, "the file changed while read")
         stage = "extract"
         pages = extract_pages(data, Path(job.path).suffix, job.extractor)
         text = letter_text(pages)
@@ -53,16 +54,16 @@ def process_file(job: FileJob) -> ParsedFile | FailedFile:
             letter=row,
             decisions=decision_rows(letter, row["letter_id"]),
         )
-    except (ExtractError, ParseError) as exc:
+    except IngestError as exc:
         return _failed(job, stage, exc.reason, exc.detail)
     except OSError as exc:
-        return _failed(job, stage, "unreadable", f"{type(exc).__name__}: {exc.strerror or exc}")
+        return _failed(job, stage, R.UNREADABLE, f"{type(exc).__name__}: {exc.strerror or exc}")
     except Exception as exc:  # a bug must not lose the file or stop the run: quarantine it
         tail = traceback.format_exc(limit=3).strip().splitlines()[-1]
-        return _failed(job, stage, "internal_error", f"{type(exc).__name__}: {exc} ({tail})"[:500])
+        return _failed(job, stage, R.INTERNAL_ERROR, f"{type(exc).__name__}: {exc} ({tail})"[:500])
 
 
-def _failed(job: FileJob, stage: str, reason: str, detail: str) -> FailedFile:
+def _failed(job: FileJob, stage: str, reason: R, detail: str) -> FailedFile:
     return FailedFile(
         path=job.path,
         sha256=job.sha256,

@@ -13,7 +13,7 @@ from queries.case_level import (
 )
 from queries.clustered import clustered_difference, clustered_rate_by
 from queries.compare import Comparison, compare
-from queries.db import db_version, open_db
+from queries.connection import DatabaseLocked, db_version, index_path_for, open_db
 from queries.export import export, export_bytes, export_manifest
 from queries.fdr import bh_adjust, bh_flags
 from queries.filters import FilterError, Filters
@@ -22,7 +22,7 @@ from queries.grouping import GROUPINGS
 from queries.guideline_agreement import agreement_rates, agreement_table
 from queries.mix import mix, opioid_share
 from queries.rates import data_span, filter_options, overturn_rate_by, summary, trend
-from queries.search_index import build_search_index, index_path_for
+from queries.search_index import build_search_index
 from queries.standardised import funnel_curve, standardised
 from queries.tables import (
     decision_count,
@@ -34,15 +34,17 @@ from queries.tables import (
     search_count,
 )
 from queries.timeliness import timeliness
-from queries.vocab import AGE_BANDS, DIMENSIONS, GRAINS, SORT_COLUMNS
+from queries.vocab import AGE_BANDS, DIMENSIONS, GRAINS, MIN_N, SORT_COLUMNS
 
 __all__ = [
     "AGE_BANDS",
     "DIMENSIONS",
     "GRAINS",
     "GROUPINGS",
+    "MIN_N",
     "SORT_COLUMNS",
     "Comparison",
+    "DatabaseLocked",
     "FilterError",
     "Filters",
     "agreement_rates",

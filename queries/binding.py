@@ -17,9 +17,8 @@ import duckdb
 import pyarrow as pa
 
 from queries import fulltext
-from queries.db import db_path_of
+from queries.connection import db_path_of, index_path_for
 from queries.filters import Filters
-from queries.search_index import index_path_for
 
 _names = itertools.count()
 

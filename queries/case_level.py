@@ -9,9 +9,10 @@ import polars as pl
 
 from queries.binding import bound
 from queries.clustered import clustered_difference, clustered_rate_by
-from queries.db import run
 from queries.filters import Filters
 from queries.grouping import mark_partial, period_sql, span
+from queries.runner import run
+from queries.vocab import MIN_N
 
 # Case outcomes in the order a reader scans them (all upheld -> all overturned).
 OUTCOME_ORDER = ("Upheld", "Partially Overturned", "Overturned")
@@ -44,7 +45,7 @@ def items_per_letter(
 
 
 def partly_vs_denied(
-    con: duckdb.DuckDBPyConnection, f: Filters, grain: str | None = None, *, min_n: int = 30
+    con: duckdb.DuckDBPyConnection, f: Filters, grain: str | None = None, *, min_n: int = MIN_N
 ) -> pl.DataFrame:
     """Overturn rate of partly authorised (UR modified) vs fully denied requests, with plain
     and letter-clustered intervals (per period with `grain`)."""

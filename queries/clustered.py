@@ -15,10 +15,11 @@ import duckdb
 import polars as pl
 
 from queries.binding import bound
-from queries.db import run
 from queries.filters import FilterError, Filters
 from queries.grouping import key_sql, mark_partial, period_sql, span
+from queries.runner import run
 from queries.stats import chi2_p, fisher_exact_p, newcombe_diff
+from queries.vocab import MIN_N
 
 
 def clustered_rate_by(
@@ -27,7 +28,7 @@ def clustered_rate_by(
     dimension: str | None = None,
     *,
     grain: str | None = None,
-    min_n: int = 30,
+    min_n: int = MIN_N,
     top: tuple[str, ...] | None = None,
     other: str = "Other groups",
 ) -> pl.DataFrame:

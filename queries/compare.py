@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 import duckdb
 
+from common.numbers import pct
 from queries.binding import bound
-from queries.db import run
 from queries.filters import Filters
+from queries.runner import run
 from queries.stats import newcombe_diff, two_by_two_p, wilson
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Comparison:
     a: Filters
     b: Filters
@@ -28,6 +29,28 @@ class Comparison:
     diff_ci_high: float | None
     p_value: float | None  # two-sided
     test: str  # 'fisher' (some expected cell < 5), 'chi2', or 'none' when a side is empty
+
+    @classmethod
+    def of_counts(
+        cls, a: Filters, b: Filters, *, a_overturned: int, a_n: int, b_overturned: int, b_n: int
+    ) -> Comparison:
+        """A's k of n overturned against B's; no difference and no test when a side is empty."""
+        a_rate = a_overturned / a_n if a_n else None
+        b_rate = b_overturned / b_n if b_n else None
+        diff = low = high = p = None
+        test = "none"
+        if a_rate is not None and b_rate is not None:
+            diff = a_rate - b_rate
+            low, high = newcombe_diff(a_overturned, a_n, b_overturned, b_n)
+            p, test = two_by_two_p(
+                a_overturned, a_n - a_overturned, b_overturned, b_n - b_overturned
+            )
+        return cls(
+            a=a, b=b,
+            a_n=a_n, a_overturned=a_overturned, a_rate=a_rate,
+            b_n=b_n, b_overturned=b_overturned, b_rate=b_rate,
+            diff=diff, diff_ci_low=low, diff_ci_high=high, p_value=p, test=test,
+        )  # fmt: skip
 
     def sentence(self) -> str:
         """Memo text an analyst can paste: both rates with n and CI, the difference, the test.
@@ -59,12 +82,7 @@ class Comparison:
 def compare(con: duckdb.DuckDBPyConnection, a: Filters, b: Filters) -> Comparison:
     ka, na = _counts(con, a)
     kb, nb = _counts(con, b)
-    if na == 0 or nb == 0:
-        return Comparison(a, b, na, ka, ka / na if na else None, nb, kb,
-                          kb / nb if nb else None, None, None, None, None, "none")  # fmt: skip
-    low, high = newcombe_diff(ka, na, kb, nb)
-    p, test = two_by_two_p(ka, na - ka, kb, nb - kb)
-    return Comparison(a, b, na, ka, ka / na, nb, kb, kb / nb, ka / na - kb / nb, low, high, p, test)
+    return Comparison.of_counts(a, b, a_overturned=ka, a_n=na, b_overturned=kb, b_n=nb)
 
 
 def _counts(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[int, int]:
@@ -81,4 +99,4 @@ def _p(p: float | None) -> str:
 
 def _rate_ci(k: int, n: int) -> str:
     low, high = wilson(k, n)
-    return f"{k / n:.1%} (95 % CI {low:.1%} to {high:.1%})"
+    return f"{pct(k / n)} (95 % CI {pct(low)} to {pct(high)})"

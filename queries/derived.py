@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import duckdb
 
-from queries.db import db_path_of, db_version, install_macros, load_sql
+from common.sqlfiles import render
+from queries.connection import SQL_DIR, db_path_of, db_version, install_macros
 
 FACTS = "select * from decision_facts"
 _fresh_cache: dict[str, tuple[str, bool]] = {}  # db path -> (db_version, fresh)
@@ -22,10 +23,10 @@ def refresh_derived(con: duckdb.DuckDBPyConnection) -> str:
     con.execute("set enable_progress_bar = false")  # ingest draws its own progress
     con.execute("begin transaction")
     try:
-        con.execute(load_sql("derived_facts").replace("{items}", load_sql("items")))
-        options = load_sql("filter_options").replace("{items}", FACTS)
-        con.execute(load_sql("derived_filter_values").replace("{filter_options}", options))
-        con.execute(load_sql("derived_state"))
+        con.execute(render(SQL_DIR, "derived_facts", items=render(SQL_DIR, "items")))
+        options = render(SQL_DIR, "filter_options", items=FACTS)
+        con.execute(render(SQL_DIR, "derived_filter_values", filter_options=options))
+        con.execute(render(SQL_DIR, "derived_state"))
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -41,11 +42,8 @@ def derived_fresh(con: duckdb.DuckDBPyConnection) -> bool:
     version = db_version(path) if path else None
     if path and (hit := _fresh_cache.get(str(path))) and hit[0] == version:
         return hit[1]
-    tables = con.sql(
-        "select count(*) from duckdb_tables() where database_name = current_database() "
-        "and table_name in ('decision_facts', 'filter_values', 'derived_state')"
-    ).fetchall()[0][0]
-    fresh = tables == 3 and bool(con.sql(load_sql("derived_fresh")).fetchall()[0][0])
+    present = con.sql(render(SQL_DIR, "derived_present")).fetchall()[0][0]
+    fresh = present == 3 and bool(con.sql(render(SQL_DIR, "derived_fresh")).fetchall()[0][0])
     if path:
         _fresh_cache[str(path)] = (version, fresh)
     return fresh
@@ -55,4 +53,4 @@ def items_sql(con: duckdb.DuckDBPyConnection, *, needs_rationale: bool = False) 
     """The SQL of the `items` relation: the derived table when fresh, else the join."""
     if not needs_rationale and derived_fresh(con):
         return FACTS
-    return load_sql("items")
+    return render(SQL_DIR, "items")

@@ -17,8 +17,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from queries.binding import bound
-from queries.db import db_path_of, db_version, relation
+from queries.connection import db_path_of, db_version
 from queries.filters import FilterError, Filters
+from queries.runner import relation
 from queries.tables import decision_count
 
 FORMATS = ("csv", "parquet")

@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from common.sqlfiles import render
+from queries.connection import SQLITE_SQL_DIR
+
 _TERM = re.compile(r'"([^"]+)"|([\w][\w\'-]*\*?)')
 SNIPPET_TOKENS = 16
 CACHED_MATCHES = 4  # a common word's key set is ~100 MB at 3 M decisions
@@ -59,11 +62,7 @@ def _cached(index_path: str, version: tuple[int, int], text: str, *, scored: boo
     score = "-bm25(fts, 4.0, 1.0)" if scored else "0.0"
     if expr:
         with closing(connect(Path(index_path))) as con:
-            rows = con.execute(
-                f"select d.rowid, d.letter_id, d.item_no, {score} "
-                "from fts join docs as d on d.rowid = fts.rowid where fts match ?",
-                (expr,),
-            ).fetchall()
+            rows = con.execute(render(SQLITE_SQL_DIR, "fts_match", score=score), (expr,)).fetchall()
     cols = list(zip(*rows, strict=True)) if rows else [[], [], [], []]
     return pa.table(
         {
@@ -82,9 +81,6 @@ def snippets(index_path: Path, text: str, rowids: list[int]) -> dict[int, str]:
         return {}
     marks = ",".join("?" * len(rowids))
     with closing(connect(index_path)) as con:
-        rows = con.execute(
-            f"select rowid, snippet(fts, -1, '**', '**', '…', {SNIPPET_TOKENS}) "
-            f"from fts where fts match ? and rowid in ({marks})",
-            (expr, *rowids),
-        ).fetchall()
+        sql = render(SQLITE_SQL_DIR, "fts_snippets", tokens=str(SNIPPET_TOKENS), marks=marks)
+        rows = con.execute(sql, (expr, *rowids)).fetchall()
     return dict(rows)

@@ -9,10 +9,11 @@ import polars as pl
 
 from queries.binding import bound
 from queries.clustered import clustered_difference, clustered_rate_by
-from queries.db import run
 from queries.fdr import FDR, bh_adjust
 from queries.filters import FilterError, Filters
 from queries.grouping import check_grain, key_sql
+from queries.runner import run
+from queries.vocab import MIN_N
 
 OTHER = "Other groups"
 
@@ -33,7 +34,7 @@ def group_trend(
     grain: str,
     *,
     k: int = 6,
-    min_n: int = 30,
+    min_n: int = MIN_N,
 ) -> pl.DataFrame:
     """Per period and group (the top `k` by dated decisions, the rest as OTHER): rates with
     plain and letter-clustered 95 % intervals, `partial` periods marked. Values as text."""

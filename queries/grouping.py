@@ -11,7 +11,8 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from queries.db import load_sql
+from common.sqlfiles import render
+from queries.connection import SQL_DIR
 from queries.filters import FilterError, Filters
 from queries.rates import data_span
 from queries.vocab import DIMENSIONS, GRAINS
@@ -43,7 +44,7 @@ def key_sql(name: str) -> tuple[str, str]:
     if name == "reviewer_state":
         return "reviewer_state", ", unnest(reviewer_states) as reviewer_state"
     if name == "guideline_agreement":
-        lines = load_sql("agreement_label").splitlines()
+        lines = render(SQL_DIR, "agreement_label").splitlines()
         return "(" + " ".join(x for x in lines if not x.lstrip().startswith("--")) + ")", ""
     return name, ""
 

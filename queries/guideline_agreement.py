@@ -14,8 +14,9 @@ import polars as pl
 
 from queries.binding import bound
 from queries.clustered import clustered_rate_by
-from queries.db import run
 from queries.filters import FilterError, Filters
+from queries.runner import run
+from queries.vocab import MIN_N
 
 LEVELS = {
     "source": ("ca_guideline_source", "imr_guideline_source"),
@@ -24,7 +25,7 @@ LEVELS = {
 
 
 def agreement_table(
-    con: duckdb.DuckDBPyConnection, f: Filters, level: str = "source", *, min_n: int = 30
+    con: duckdb.DuckDBPyConnection, f: Filters, level: str = "source", *, min_n: int = MIN_N
 ) -> pl.DataFrame:
     if level not in LEVELS:
         raise FilterError(f"Unknown level {level!r}; known: {', '.join(LEVELS)}")
@@ -34,6 +35,8 @@ def agreement_table(
                    where=where, ca=ca, imr=imr)  # fmt: skip
 
 
-def agreement_rates(con: duckdb.DuckDBPyConnection, f: Filters, *, min_n: int = 30) -> pl.DataFrame:
+def agreement_rates(
+    con: duckdb.DuckDBPyConnection, f: Filters, *, min_n: int = MIN_N
+) -> pl.DataFrame:
     """Rate per agreement group (same source / different source / reviewer cited none)."""
     return clustered_rate_by(con, f, "guideline_agreement", min_n=min_n)

@@ -7,9 +7,9 @@ import duckdb
 import polars as pl
 
 from queries.binding import bound
-from queries.db import run
 from queries.filters import FilterError, Filters
 from queries.grouping import check_grain, check_grouping, mark_partial, span
+from queries.runner import run
 
 PHARMA = "Pharmaceuticals"  # the DWC category (ingest/taxonomy/services.toml)
 OPIOIDS = "Opioids"  # its drug class (ingest/taxonomy/drugs.toml)

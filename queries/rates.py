@@ -8,10 +8,10 @@ import duckdb
 import polars as pl
 
 from queries.binding import bound
-from queries.db import run
 from queries.derived import derived_fresh
 from queries.filters import FilterError, Filters
-from queries.vocab import DIMENSIONS, GRAINS
+from queries.runner import run
+from queries.vocab import DIMENSIONS, GRAINS, MIN_N
 
 _STATE_EXPAND = ", unnest(reviewer_states) as reviewer_state"
 
@@ -41,7 +41,7 @@ def overturn_rate_by(
     f: Filters,
     *,
     by: str | None = None,
-    min_n: int = 30,
+    min_n: int = MIN_N,
     letters: bool = True,
 ) -> pl.DataFrame:
     """Rate per value of `dimension` (per `by` x `dimension` for a two-way table).

@@ -17,26 +17,14 @@ from pathlib import Path
 
 import duckdb
 
-from queries.db import open_db
+from common.sqlfiles import render
+from queries.connection import SQL_DIR, SQLITE_SQL_DIR, index_path_for, open_db
 
+# The queries over the index's own tables are SQLite, kept apart from DuckDB's in sql/sqlite/.
+# The one-line key/value reads and writes of `meta` and the row inserts stay inline: each is
+# a single statement whose parameters sit beside it.
 INDEX_FORMAT = "1"  # bump when the index's tables change: forces a rebuild
 BATCH = 5_000
-
-_READ_ITEMS = """
-select d.letter_id, d.item_no, d.service, coalesce(d.rationale, ''), l.ingested_at
-from decisions as d join letters as l using (letter_id)
-where l.ingested_at >= $mark
-"""
-_CREATE = """
-create table meta(key text primary key, value text);
-create table docs(rowid integer primary key, letter_id text not null, item_no integer not null);
-create index docs_letter on docs(letter_id);
-create virtual table fts using fts5(service, rationale, tokenize = 'porter unicode61');
-"""
-
-
-def index_path_for(db_path: str | Path) -> Path:
-    return Path(db_path).with_suffix(".search.sqlite")
 
 
 def build_search_index(
@@ -89,7 +77,7 @@ def _rebuild(con: duckdb.DuckDBPyConnection, index_path: Path) -> int:
     tmp = index_path.with_name(index_path.name + ".tmp")
     tmp.unlink(missing_ok=True)
     with closing(sqlite3.connect(tmp)) as lite:
-        lite.executescript(_CREATE)
+        lite.executescript(render(SQLITE_SQL_DIR, "index_create"))
         lite.execute("insert into meta values ('format', ?)", (INDEX_FORMAT,))
         added = _insert_since(con, lite, None)
         lite.commit()
@@ -111,7 +99,7 @@ def _insert_since(
 ) -> int:
     """(Re)index items of letters ingested at or after `mark` (all when None)."""
     cur = con.cursor()  # its own result, so the caller's connection stays usable
-    cur.execute(_READ_ITEMS, {"mark": mark or "0001-01-01"})
+    cur.execute(render(SQL_DIR, "index_items"), {"mark": mark or "0001-01-01"})
     next_id = (lite.execute("select coalesce(max(rowid), 0) from docs").fetchone()[0]) + 1
     first_new = next_id  # rows below were indexed by earlier syncs and may be stale
     lite.execute("create temp table if not exists changed(letter_id text primary key)")
@@ -120,9 +108,8 @@ def _insert_since(
         letters = {(r[0],) for r in batch}
         lite.execute("delete from temp.changed")
         lite.executemany("insert or ignore into temp.changed values (?)", letters)
-        stale = "select rowid from docs where letter_id in (select letter_id from temp.changed)"
-        lite.execute(f"delete from fts where rowid in ({stale}) and rowid < ?", (first_new,))
-        lite.execute(f"delete from docs where rowid in ({stale}) and rowid < ?", (first_new,))
+        lite.execute(render(SQLITE_SQL_DIR, "index_drop_stale_fts"), (first_new,))
+        lite.execute(render(SQLITE_SQL_DIR, "index_drop_stale_docs"), (first_new,))
         ids = range(next_id, next_id + len(batch))
         lite.executemany("insert into docs values (?, ?, ?)",
                          [(i, r[0], r[1]) for i, r in zip(ids, batch, strict=True)])  # fmt: skip

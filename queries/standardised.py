@@ -12,11 +12,12 @@ import duckdb
 import polars as pl
 
 from queries.binding import bound
-from queries.db import run
 from queries.fdr import FDR, bh_adjust
 from queries.filters import FilterError, Filters
 from queries.grouping import key_sql
 from queries.poisson import exact_ci, exact_p, funnel_limit
+from queries.runner import run
+from queries.vocab import MIN_N
 
 # Adding the decision year to the strata "changes the answer" when a compared group's O/E
 # moves by more than this, or a group crosses a funnel limit.
@@ -26,7 +27,7 @@ FUNNEL_DIMENSIONS = ("reviewer_specialty", "reviewer_state", "licensed_in_califo
 
 
 def standardised(
-    con: duckdb.DuckDBPyConnection, f: Filters, dimension: str, *, min_n: int = 30
+    con: duckdb.DuckDBPyConnection, f: Filters, dimension: str, *, min_n: int = MIN_N
 ) -> pl.DataFrame:
     """Raw and standardised overturn rates per group, with funnel flags.
 

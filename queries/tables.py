@@ -7,8 +7,8 @@ import polars as pl
 
 from queries import fulltext
 from queries.binding import bound, index_of, registered
-from queries.db import run
 from queries.filters import FilterError, Filters
+from queries.runner import run
 from queries.vocab import SORT_COLUMNS
 
 MAX_PAGE = 10_000

@@ -11,9 +11,9 @@ import duckdb
 import polars as pl
 
 from queries.binding import bound
-from queries.db import run
 from queries.filters import Filters
 from queries.grouping import key_sql, mark_partial, period_sql, span
+from queries.runner import run
 
 MEASURES = {
     "assigned_to_decision": "Date assigned to decision (days)",

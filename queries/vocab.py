@@ -12,6 +12,7 @@ AGE_BANDS: tuple[str, ...] = tuple(_VOCAB["age_bands"])
 CASE_OUTCOMES: tuple[str, ...] = tuple(_VOCAB["case_outcomes"])
 PRIORITIES: tuple[str, ...] = tuple(_VOCAB["priorities"])
 SEXES: tuple[str, ...] = tuple(_VOCAB["sexes"])
+MIN_N: int = _VOCAB["min_n"]
 URL_KEYS: dict[str, str] = dict(_VOCAB["url_keys"])
 DIMENSIONS: dict[str, str] = dict(_VOCAB["dimensions"])
 SORT_COLUMNS: dict[str, str] = dict(_VOCAB["sort_columns"])

@@ -17,10 +17,10 @@ import duckdb
 import numpy as np
 import polars as pl
 import statsmodels.api as sm
-from querydb import SCHEMA, expected_items, insert, make_rows
 from statsmodels.stats.proportion import proportion_confint
 
 from queries.derived import refresh_derived
+from tests.querydb import SCHEMA, expected_items, insert, make_rows
 
 
 def make_analysis_rows(n_letters: int = 500, seed: int = 11) -> tuple[list, list]:

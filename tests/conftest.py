@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-REAL_LETTERS = SHARED / "real-letters"
-SEED_LETTER = SHARED / "seed-letter.txt"
+from tests.paths import REAL_LETTERS, SEED_LETTER, SHARED
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -23,9 +21,9 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def real_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 40 real letters ingested once per test session (read it; do not write to it)."""
-    from ingest.pipeline import ingest_paths
+    from imr.ingest_run import ingest_and_refresh
 
     db = tmp_path_factory.mktemp("real") / "imr.duckdb"
-    summary = ingest_paths([REAL_LETTERS], db, workers=1)
+    summary = ingest_and_refresh([REAL_LETTERS], db, workers=1)
     assert summary.added == 40, summary
     return db

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ingest.extract import extract_file, letter_text
 from ingest.model import Letter
-from tests.conftest import REAL_LETTERS as REAL_LETTERS_DIR
-from tests.conftest import SEED_LETTER as SEED_LETTER  # re-exported for the parser tests
+from tests.paths import REAL_LETTERS as REAL_LETTERS_DIR
+from tests.paths import SEED_LETTER as SEED_LETTER  # re-exported for the parser tests
 
 REAL_LETTERS = sorted(REAL_LETTERS_DIR.glob("*.pdf"))
 EXPECTED = tomllib.loads((Path(__file__).parent / "expected" / "real_letters.toml").read_text())

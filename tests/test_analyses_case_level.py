@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from analysesdb import FILTER_CASES, build_analyses_db, clustered_reference, isclose, period, raw
 from scipy.stats import binomtest
 
 import queries as q
 from queries.case_level import OUTCOME_ORDER
+from tests.analysesdb import (
+    FILTER_CASES,
+    build_analyses_db,
+    clustered_reference,
+    isclose,
+    period,
+    raw,
+)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,10 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 import pytest
-from analysesdb import (
+from scipy.stats import binomtest
+
+import queries as q
+from tests.analysesdb import (
     FILTER_CASES,
     build_analyses_db,
     clustered_reference,
@@ -15,10 +18,7 @@ from analysesdb import (
     period,
     raw,
 )
-from querydb import SCHEMA, insert, make_rows
-from scipy.stats import binomtest
-
-import queries as q
+from tests.querydb import SCHEMA, insert, make_rows
 
 
 @pytest.fixture(scope="module", params=["derived", "join"])

@@ -8,12 +8,19 @@ from datetime import date
 
 import polars as pl
 import pytest
-from analysesdb import FILTER_CASES, build_analyses_db, clustered_reference, isclose, period, raw
 from scipy.stats import chi2_contingency, fisher_exact
 from statsmodels.stats.multitest import multipletests
 
 import queries as q
 from queries.group_trend import OTHER
+from tests.analysesdb import (
+    FILTER_CASES,
+    build_analyses_db,
+    clustered_reference,
+    isclose,
+    period,
+    raw,
+)
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from analysesdb import FILTER_CASES, build_analyses_db, isclose, raw
 from scipy.stats import binomtest
 
 import queries as q
+from tests.analysesdb import FILTER_CASES, build_analyses_db, isclose, raw
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from analysesdb import FILTER_CASES, build_analyses_db, isclose, period, raw
 from scipy.stats import binomtest
 
 import queries as q
 from queries.filters import FilterError
+from tests.analysesdb import FILTER_CASES, build_analyses_db, isclose, period, raw
 
 
 @pytest.fixture(scope="module")

@@ -7,12 +7,12 @@ import importlib
 
 import polars as pl
 import pytest
-from analysesdb import FILTER_CASES, build_analyses_db, expand_states, isclose, raw
 from scipy.stats import chi2, poisson
 from statsmodels.stats.multitest import multipletests
 
 import queries as q
 from queries.standardised import YEAR_TOLERANCE
+from tests.analysesdb import FILTER_CASES, build_analyses_db, expand_states, isclose, raw
 
 
 @pytest.fixture(scope="module")

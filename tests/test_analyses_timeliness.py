@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from analysesdb import FILTER_CASES, build_analyses_db, expand_states, isclose, letters_raw, raw
 from scipy.stats import binomtest
 
 import queries as q
+from tests.analysesdb import (
+    FILTER_CASES,
+    build_analyses_db,
+    expand_states,
+    isclose,
+    letters_raw,
+    raw,
+)
 
 SPANS = {
     "assigned_to_decision": pl.col("decision_date") - pl.col("date_assigned"),

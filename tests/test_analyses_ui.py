@@ -7,9 +7,9 @@ from datetime import date
 
 import polars as pl
 import pytest
-from analysesdb import build_analyses_db
 
 import queries as q
+from tests.analysesdb import build_analyses_db
 from ui import charts_analyses as ca
 from ui import takeaways_analyses as t
 

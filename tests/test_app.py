@@ -7,7 +7,6 @@ or the queries layer, so a filter wired to the wrong field fails.
 from __future__ import annotations
 
 import io
-import sys
 from pathlib import Path
 
 import duckdb
@@ -16,10 +15,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-sys.path.insert(0, str(Path(__file__).parent))
-import appdb
-
-from tests.conftest import SEED_LETTER
+from tests import appdb
+from tests.paths import SEED_LETTER
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["overview", "breakdown", "compare", "cases", "case", "data"]

@@ -47,8 +47,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory):
-    sys.path.insert(0, str(ROOT / "tests"))
-    import appdb
+    from tests import appdb
 
     folder = tmp_path_factory.mktemp("browser")
     db = appdb.build(folder / "imr.duckdb", source_dir=folder / "src")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from ingest.cli import app
+from imr.cli import app
 from tests import badfiles
-from tests.conftest import REAL_LETTERS
+from tests.paths import REAL_LETTERS
 
 runner = CliRunner()
 

@@ -6,8 +6,9 @@ import duckdb
 import polars as pl
 from rich.console import Console
 
-from ingest.coverage import coverage, print_coverage
+from imr.reports import print_coverage
 from ingest.normalize import renormalize
+from queries.coverage import coverage
 from tests.normalize_db import add_decision, add_letter, empty_db
 
 MTUS_KNOWN = "Decision based on MTUS Low Back Complaints 2004."
@@ -84,7 +85,7 @@ def test_print_coverage_renders_both_tables() -> None:
     console = Console(record=True, width=120)
     print_coverage(coverage(_db()), console)
     text = console.export_text()
-    assert "service_category" in text and "66.7%" in text  # 4 of 6
+    assert "service_category" in text and "66.7 %" in text  # 4 of 6
     assert "Flux capacitor" in text and "Basket Weaving" in text
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import statistics
-import time
 from collections import Counter
 
 import pytest
 
-from ingest.demo.cases import generate_letters
+from demo.cases import generate_letters
 
 N = 40_000
 
@@ -67,7 +66,7 @@ def test_upheld_share_of_items_by_year(letters, year, upheld, tolerance):
 
 
 def test_pharma_and_opioids_fall_after_2018(letters):
-    from ingest.demo.tables import service_for_text
+    from demo.tables import service_for_text
 
     def shares(year):
         items = [i for x in _by_year(letters)[year] for i in x.items]
@@ -110,11 +109,3 @@ def test_every_layout_appears_and_most_letters_are_format_d(letters):
         "professional_review_2013",
     }
     assert layouts["determination_2015"] / N > 0.9
-
-
-def test_fast_path_speed():
-    """The benchmark builds 1.7 M letters from this path; ~20-25k letters/s measured alone."""
-    started = time.perf_counter()
-    count = sum(1 for _ in generate_letters(20_000, 1))
-    rate = count / (time.perf_counter() - started)
-    assert rate > 8_000, f"{rate:,.0f} letters/s"  # loose floor: CI machines are shared

@@ -3,8 +3,8 @@ pipeline, and every field matches the manifest on the layouts the parser fully s
 
 from __future__ import annotations
 
-from ingest.demo.check import FULLY_SUPPORTED, run_check
-from ingest.demo.cli import demo_command
+from demo.check import FULLY_SUPPORTED, run_check
+from imr.demo_run import demo_command
 
 
 def test_generated_corpus_ingests_with_every_field_right(tmp_path):

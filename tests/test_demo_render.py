@@ -8,14 +8,14 @@ from dataclasses import replace
 
 import pytest
 
-from ingest.demo.cases import generate_letters
-from ingest.demo.compare import mismatches
-from ingest.demo.corpus import letter_from_manifest, manifest_row, plan_files
-from ingest.demo.render_pdf import pdf_bytes
-from ingest.demo.render_text import letter_blocks, render_letter_text
+from demo.cases import generate_letters
+from demo.compare import mismatches
+from demo.corpus import letter_from_manifest, manifest_row, plan_files
+from demo.render_pdf import pdf_bytes
+from demo.render_text import letter_blocks, render_letter_text
 from ingest.extract import extract_file, extract_pages, letter_text
 from ingest.layouts import parse_letter
-from tests.conftest import REAL_LETTERS
+from tests.paths import REAL_LETTERS
 
 REAL = REAL_LETTERS / "CM16-0213037.pdf"
 LETTERS = [x for x in generate_letters(400, 99) if x.layout == "determination_2015"]
@@ -82,7 +82,7 @@ def test_manifest_row_round_trips_to_the_same_letter():
 
 
 def test_every_vocabulary_service_gets_its_intended_category_from_the_normaliser():
-    from ingest.demo.tables import all_services
+    from demo.tables import all_services
     from ingest.normalize import classify_service
 
     for s in all_services():

@@ -6,12 +6,11 @@ import json
 
 import polars as pl
 import pytest
-import typer
-from querydb import build_query_db, expected_items, keys
 from typer.testing import CliRunner
 
 import queries as q
-from queries.cli import register
+from imr.cli import app
+from tests.querydb import build_query_db, expected_items, keys
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +76,6 @@ def test_parquet_and_unknown_format(db, tmp_path):
 
 @pytest.fixture
 def cli():
-    app = typer.Typer()
-    register(app)
-    app.command("noop")(lambda: None)  # a second command keeps subcommand names in the CLI
     return lambda *args: CliRunner().invoke(app, list(args))
 
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from ingest import extract
 from ingest.extract import ExtractError, extract_pages, normalize_page
-from tests.conftest import REAL_LETTERS
+from tests.paths import REAL_LETTERS
 
 # Letters, spaces, the characters normalisation rewrites, and line ends, in any mix.
 CHARACTERS = [

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
+from ingest.errors import ParseError
 from ingest.extract import extract_file, letter_text
 from ingest.layouts import parse_letter
-from ingest.model import ParseError
 from tests.layouts_helpers import (
     EXPECTED,
     HEADER,

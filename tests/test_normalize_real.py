@@ -14,7 +14,7 @@ from ingest.extract import extract_file, letter_text
 from ingest.layouts import parse_letter
 from ingest.model import Letter
 from ingest.normalize import canonical_specialty, decision_categories
-from tests.conftest import REAL_LETTERS
+from tests.paths import REAL_LETTERS
 
 EXPECTED = tomllib.loads((Path(__file__).parent / "expected" / "real_categories.toml").read_text())
 SOURCES = {"MTUS", "ODG", "ACOEM (non-MTUS)", "Other non-MTUS", "None cited"}

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from ingest.errors import ParseError
 from ingest.layouts import detect_layout, parse_letter
-from ingest.model import ParseError
 from tests.layouts_helpers import format_d, item_block
 
 NOTICE = """Notice of Independent Medical Review Determination

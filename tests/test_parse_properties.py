@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ingest.errors import ParseError
 from ingest.layouts import parse_letter
-from ingest.model import OUTCOMES, Letter, ParseError
+from ingest.model import OUTCOMES, Letter
 from tests.layouts_helpers import REAL_LETTERS, SEED_LETTER, format_d, item_block, real_text
 
 LAYOUTS = {"determination_2015", "maximus_2014", "professional_review_2013", "notice_2013"}

@@ -12,7 +12,7 @@ import pytest
 from ingest import pipeline, store
 from ingest.pipeline import ingest_paths
 from tests import badfiles
-from tests.conftest import REAL_LETTERS, SEED_LETTER
+from tests.paths import REAL_LETTERS, SEED_LETTER
 
 # Letters whose stored decisions disagree with their item count: a half-written letter.
 INCOMPLETE_LETTERS = (
@@ -165,7 +165,7 @@ def test_interrupted_run_keeps_whole_letters_and_resumes(
 
 def test_both_extractors_store_identical_rows(real_db: Path, tmp_path: Path) -> None:
     db = tmp_path / "plumber.duckdb"
-    summary = ingest_paths([REAL_LETTERS], db, workers=2, extractor="pdfplumber", build_index=False)
+    summary = ingest_paths([REAL_LETTERS], db, workers=2, extractor="pdfplumber")
     assert summary.added == 40
     volatile = "raw_text, ingested_at"
     for sql in (

@@ -6,11 +6,11 @@ from datetime import date
 
 import polars as pl
 import pytest
-from querydb import build_query_db, expected_items, keys
 from scipy.stats import binomtest
 
 import queries as q
 from queries.filters import FilterError
+from tests.querydb import build_query_db, expected_items, keys
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 
 import pytest
-from querydb import build_query_db
 from scipy.stats import binomtest, chi2_contingency, fisher_exact
 
 import queries as q
 from queries.stats import chi2_p, fisher_exact_p, newcombe_diff, two_by_two_p, wilson
+from tests.querydb import build_query_db
 
 
 @pytest.mark.parametrize(("k", "n"), [(0, 10), (1, 1), (3, 7), (56, 70), (9_000, 100_000)])

@@ -7,9 +7,9 @@ from datetime import date
 
 import polars as pl
 import pytest
-from querydb import HOSTILE, build_query_db, expected_items, keys
 
 import queries as q
+from tests.querydb import HOSTILE, build_query_db, expected_items, keys
 
 WORD = r"(?i)\bzolpidem\b"
 CASES = {  # Filters kwargs -> the same selection as a polars expression on raw rows

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import duckdb
 import pytest
-from querydb import BATCH_1, HOSTILE, build_query_db, insert, keys, make_rows
 
 import queries as q
 from queries.fulltext import match_expression
+from tests.querydb import BATCH_1, HOSTILE, build_query_db, insert, keys, make_rows
 
 
 @pytest.mark.parametrize(

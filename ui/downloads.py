@@ -15,11 +15,11 @@ from ui import data
 
 
 def export(f: Filters, fmt: str) -> bytes:
-    return data.fresh("export_bytes", f, fmt)[0]
+    return data.export_bytes(f, fmt)[0]
 
 
 def manifest(f: Filters) -> bytes:
-    return json.dumps(data.call("export_manifest", f), indent=2, default=str).encode()
+    return json.dumps(data.export_manifest(f), indent=2, default=str).encode()
 
 
 def buttons(f: Filters, *, key: str) -> None:

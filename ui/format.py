@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from common.numbers import pct
+
+# st.column_config.NumberColumn format for a column of shares scaled by `as_percent`: `12.3 %`.
+PERCENT_COLUMN = "%.1f %%"
+
 
 def count(n: int | None, unit: str) -> str:
     """`1,234 decisions`; the unit is singular for exactly one."""
@@ -15,13 +20,6 @@ def count(n: int | None, unit: str) -> str:
         return f"- {unit}"
     word = unit[:-1] if n == 1 and unit.endswith("s") else unit
     return f"{n:,} {word}"
-
-
-def pct(rate: float | None, digits: int = 1) -> str:
-    """A share as `8.7 %`; `-` when there is nothing to divide."""
-    if rate is None or rate != rate:  # NaN
-        return "-"
-    return f"{rate * 100:.{digits}f} %"
 
 
 def ci(low: float | None, high: float | None, digits: int = 1) -> str:
@@ -73,6 +71,9 @@ def period(value: date | str, grain: str) -> str:
     if grain == "quarter":
         return f"{value.year} Q{(value.month - 1) // 3 + 1}"
     return str(value.year) if grain == "year" else value.strftime("%b %Y")
+
+
+__all__ = ["pct"]  # one house style for shares, shared with the query layer's sentences
 
 
 def md(text: str | None) -> str:

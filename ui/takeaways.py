@@ -9,10 +9,11 @@ from __future__ import annotations
 import polars as pl
 
 from queries.stats import newcombe_diff
+from queries.vocab import MIN_N
 from ui import format as fmt
 
 
-def trend(df: pl.DataFrame, grain: str = "quarter", *, min_n: int = 30) -> str:
+def trend(df: pl.DataFrame, grain: str = "quarter", *, min_n: int = MIN_N) -> str:
     """First vs last complete period with at least `min_n` decisions, and whether the change
     is more than noise (Newcombe's interval for the difference excludes zero)."""
     full = df.filter(~pl.col("partial")) if "partial" in df.columns else df
@@ -47,7 +48,7 @@ def bars(df: pl.DataFrame, label: str) -> str:
     return text + " decisions." + tail
 
 
-def movers(df: pl.DataFrame, label: str, by: str, *, min_n: int = 30) -> pl.DataFrame:
+def movers(df: pl.DataFrame, label: str, by: str, *, min_n: int = MIN_N) -> pl.DataFrame:
     """Groups whose overturn rate changed most between the last two `by` periods.
 
     The change is in percentage points with Newcombe's 95 % interval, so a reader can see

@@ -1,4 +1,4 @@
-"""Uploaded letters -> files on disk -> the one ingest pipeline (the app never writes SQL).
+"""Uploaded letters -> files on disk -> the one ingest run (the app never writes SQL).
 
 Files are kept (under `uploads/` beside the database) because the Case page offers each
 letter's source file. Ingest runs in this process, serially: an upload is a handful of small
@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+
+from imr.ingest_run import ingest_and_refresh
 
 MAX_UPLOAD_MB = 25  # same bound as the pipeline's MAX_FILE_BYTES: a real letter is < 1 MB
 SUFFIXES = ("pdf", "txt")
@@ -40,8 +42,6 @@ def save(files: list[tuple[str, bytes]], folder: Path) -> list[Path]:
 
 
 def ingest(files: list[tuple[str, bytes]], db_path: str | Path):
-    """Save and ingest; returns the pipeline's RunSummary."""
-    from ingest.pipeline import ingest_paths
-
+    """Save, ingest and refresh the query caches; returns the pipeline's RunSummary."""
     paths = save(files, upload_dir(db_path))
-    return ingest_paths(paths, db_path, workers=1)
+    return ingest_and_refresh(paths, db_path, workers=1)

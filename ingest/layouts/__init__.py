@@ -12,8 +12,10 @@ import re
 import tomllib
 from pathlib import Path
 
+from ingest.errors import ParseError
+from ingest.errors import QuarantineReason as R
 from ingest.extract import normalize_page
-from ingest.model import Letter, ParseError
+from ingest.model import Letter
 
 __all__ = ["detect_layout", "parse_letter"]
 
@@ -43,5 +45,5 @@ def parse_letter(text: str) -> Letter:
             except ParseError:
                 raise
             except Exception as exc:  # a parser bug must still quarantine, not crash a run
-                raise ParseError("parser_error", f"{type(exc).__name__}: {exc}"[:300]) from exc
-    raise ParseError("unknown_format", "no known layout heading found")
+                raise ParseError(R.PARSER_ERROR, f"{type(exc).__name__}: {exc}"[:300]) from exc
+    raise ParseError(R.UNKNOWN_FORMAT, "no known layout heading found")

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.model import ParseError
+from ingest.errors import ParseError
+from ingest.errors import QuarantineReason as R
 
 _PREAMBLE = (
     r"MAXIMUS\s*Federal\s*Services,?\s*Inc\.?,?\s*has\s*determined\s*(?:that\s*)?"
@@ -48,7 +49,7 @@ def decisions(text: str, *, preamble: bool) -> list[Decision]:
         if seen is None:
             found[number] = Decision(number, match["item"], outcome, match.start(), match.end())
         elif seen.outcome != outcome:
-            raise ParseError("bad_item", f"decision {number} is stated with two outcomes")
+            raise ParseError(R.BAD_ITEM, f"decision {number} is stated with two outcomes")
     if sorted(found) != list(range(1, len(found) + 1)):
-        raise ParseError("bad_item", f"decision numbers {sorted(found)} are not 1..n")
+        raise ParseError(R.BAD_ITEM, f"decision numbers {sorted(found)} are not 1..n")
     return [found[number] for number in sorted(found)]

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ingest.model import Letter, ParseError
+from ingest.errors import ParseError
+from ingest.errors import QuarantineReason as R
+from ingest.model import Letter
 
 from .header import credentials, header_fields
 from .item_blocks import parse_items
@@ -33,7 +35,7 @@ _SET_FORTH = re.compile(r"^.*set forth below:$", re.MULTILINE)
 def parse(text: str) -> Letter:
     sections = split_sections(text, (HOW_MADE, SUMMARY, ITEMS))
     if sections[ITEMS] is None:
-        raise ParseError("no_items", f"no '{ITEMS}' heading")
+        raise ParseError(R.NO_ITEMS, f"no '{ITEMS}' heading")
     return Letter(
         layout=LAYOUT,
         items=parse_items(item_lines(sections[ITEMS])),

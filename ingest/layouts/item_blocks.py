@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 
-from ingest.model import Item, ParseError
+from ingest.errors import ParseError
+from ingest.errors import QuarantineReason as R
+from ingest.model import Item
 
 from .partial import split_partial
 from .text import dewrap
@@ -32,15 +34,15 @@ _MAX_HEADER_LINES = 12
 
 
 def parse_items(lines: list[str]) -> tuple[Item, ...]:
-    """Items of the lines after `set forth below:`; ParseError("bad_item") on a broken block."""
+    """Items of the lines after `set forth below:`; ParseError(R.BAD_ITEM) on a broken block."""
     starts = [i for i, line in enumerate(lines) if line.startswith(_CA)]
     if not starts:
-        raise ParseError("no_items", f"no '{_CA}' line in the items section")
+        raise ParseError(R.NO_ITEMS, f"no '{_CA}' line in the items section")
     headers = []  # (first header line, CA line) per item
     floor = 0
     for number, ca_at in enumerate(starts, 1):
         if ca_at == floor or not _OUTCOME_END.search(lines[ca_at - 1]):
-            raise ParseError("bad_item", f"item {number}: no outcome line before '{_CA}'")
+            raise ParseError(R.BAD_ITEM, f"item {number}: no outcome line before '{_CA}'")
         first = floor if number == 1 else _header_start(lines, ca_at - 1, floor)
         headers.append((first, ca_at))
         floor = _label_index(lines, ca_at, _RATIONALE, number) + 1
@@ -74,13 +76,13 @@ def _label_index(lines: list[str], start: int, label: str, number: int) -> int:
             return i
         if i > start and lines[i].startswith(_CA):
             break
-    raise ParseError("bad_item", f"item {number}: no '{label}' line")
+    raise ParseError(R.BAD_ITEM, f"item {number}: no '{label}' line")
 
 
 def _item(number: int, lines: list[str], first: int, ca_at: int, end: int) -> Item:
     match = _HEADER.match(dewrap(lines[first:ca_at]))
     if not match:
-        raise ParseError("bad_item", f"item {number}: unreadable header")
+        raise ParseError(R.BAD_ITEM, f"item {number}: unreadable header")
     imr_at = _label_index(lines, ca_at, _IMR, number)
     why_at = _label_index(lines, imr_at, _RATIONALE, number)
     original, authorized, service = split_partial(match["head"])

@@ -12,7 +12,9 @@ Items under the last heading are read in one of two shapes, else the letter is q
 
 from __future__ import annotations
 
-from ingest.model import Item, Letter, ParseError
+from ingest.errors import ParseError
+from ingest.errors import QuarantineReason as R
+from ingest.model import Item, Letter
 
 from .decision_sentences import decisions
 from .determination_2015 import HOW_MADE, SUMMARY, item_lines, letter_fields, split_sections
@@ -28,7 +30,7 @@ def parse(text: str) -> Letter:
     sections = split_sections(text, (HOW_MADE, DOCUMENTS, SUMMARY, ITEMS))
     section = sections[ITEMS] or ""
     if not section.strip():
-        raise ParseError("no_items", f"nothing under '{ITEMS}'")
+        raise ParseError(R.NO_ITEMS, f"nothing under '{ITEMS}'")
     if "\nClaims Administrator guideline:" in "\n" + section:
         items = parse_items(item_lines(section))
     else:
@@ -39,7 +41,7 @@ def parse(text: str) -> Letter:
 def _sentence_items(prose: str) -> tuple[Item, ...]:
     found = decisions(prose, preamble=False)
     if not found:
-        raise ParseError("layout_unsupported", f"no item shape recognised under '{ITEMS}'")
+        raise ParseError(R.LAYOUT_UNSUPPORTED, f"no item shape recognised under '{ITEMS}'")
     ends = [d.start for d in found[1:]] + [len(prose)]
     return tuple(
         Item(

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 
-from ingest.model import Item, Letter, ParseError
+from ingest.errors import ParseError
+from ingest.errors import QuarantineReason as R
+from ingest.model import Item, Letter
 
 from .decision_sentences import decisions
 from .text import age_and_sex, dewrap, parse_date, split_list
@@ -41,7 +43,7 @@ def parse(text: str) -> Letter:
     prose = dewrap(text.split("\n"))
     found = decisions(prose, preamble=True)
     if not found:
-        raise ParseError("no_items", "no numbered 'has determined the request for' sentence")
+        raise ParseError(R.NO_ITEMS, "no numbered 'has determined the request for' sentence")
     items = tuple(Item(item_no=d.item_no, service=d.item, outcome=d.outcome) for d in found)
     values: dict = {key: _date(pattern, prose) for key, pattern in _DATES.items()}
     case = _CASE.search(prose)

@@ -10,13 +10,15 @@ letter is quarantined as `layout_unsupported` until real samples show how items 
 
 from __future__ import annotations
 
-from ingest.model import Letter, ParseError
+from ingest.errors import ParseError
+from ingest.errors import QuarantineReason as R
+from ingest.model import Letter
 
 LAYOUT = "professional_review_2013"
 
 
 def parse(text: str) -> Letter:
     raise ParseError(
-        "layout_unsupported",
+        R.LAYOUT_UNSUPPORTED,
         "MEDICAL PROFESSIONAL REVIEW (2013): per-item outcomes are not reliably stated",
     )

@@ -1,6 +1,6 @@
 -- 95 % Wilson score interval for k successes in n trials (Wilson 1927); NULL when n = 0.
 -- Clamped to [0, 1]: at k = 0 or k = n rounding would otherwise print -0.0 %.
--- Installed per connection by queries.db (temporary macros work on read-only files).
+-- Installed per connection (and per cursor) by queries.connection (temporary macros work on read-only files).
 create or replace temp macro wilson_low(k, n, z := 1.959963984540054) as
     case when n > 0 then greatest(0.0,
         (k / n + z * z / (2 * n)

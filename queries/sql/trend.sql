@@ -1,4 +1,4 @@
--- Overturn rate of dated decisions per {grain} (period = its first day) [and per {by}];
+-- Overturn rate of dated decisions per {grain} (period = its first day) [and per the by-column];
 -- a period is partial when the data span [$span_first, $span_last] does not cover it whole.
 -- {letters}: the distinct-letter count, or NULL when the caller does not need it (it is
 -- most of the query's cost at 3 M decisions).

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from queries.filters import CHOICE_FIELDS
-from queries.vocab import DIMENSIONS
+from queries.vocab import DIMENSIONS, MIN_N
 from ui import charts, data, downloads, sidebar, takeaways
 from ui.common import demo_banner, empty
 
@@ -19,17 +19,17 @@ CHOOSABLE = [d for d in CHOICE_FIELDS if d in DIMENSIONS]
 
 st.title("Breakdown")
 f = sidebar.current()
-s = data.call("summary", f).row(0, named=True)
+s = data.summary(f).row(0, named=True)
 if empty(s["decisions"]):
     st.stop()
 demo_banner(s)
 c1, c2 = st.columns([3, 1])
 dim = c1.selectbox("Break down by", CHOOSABLE, format_func=DIMENSIONS.get, key="bd_dim")
-min_n = c2.number_input("Minimum n (decisions) to rank", 1, 10_000, 30, key="bd_min_n")
+min_n = c2.number_input("Minimum n (decisions) to rank", 1, 10_000, MIN_N, key="bd_min_n")
 
 
 def bar_chart(dimension: str, filters, key: str):
-    df = data.call("overturn_rate_by", dimension, filters, min_n=min_n, letters=False)
+    df = data.overturn_rate_by(dimension, filters, min_n=min_n, letters=False)
     st.markdown(f"**{DIMENSIONS[dimension]}** - {takeaways.bars(df, dimension)}")
     if df.is_empty():
         return None
@@ -50,8 +50,7 @@ for other in [d for d in (DRILL.get(dim), *OTHERS) if d and d != dim]:
     bar_chart(other, local, f"bd_{other}")
 
 st.subheader("Reviewer specialty × service category")
-cells = data.call(
-    "overturn_rate_by",
+cells = data.overturn_rate_by(
     "reviewer_specialty",
     local,
     by="service_category",

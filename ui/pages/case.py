@@ -17,7 +17,7 @@ if wanted and wanted != case:
 if not case:
     st.info("Enter a case number, or open a case from the Cases page.")
     st.stop()
-letter, items = data.call("letter", case)
+letter, items = data.letter(case)
 if letter.is_empty():
     st.warning(f"No letter with case number or id {case!r} in this database.")
     st.stop()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from queries.vocab import SORT_COLUMNS
-from ui import data, downloads, pages, sidebar
+from ui import data, downloads, figures, pages, sidebar
 from ui import format as fmt
 from ui.common import empty
 
@@ -21,7 +21,7 @@ if text:
     st.query_params["search"] = text
 elif "search" in st.query_params:
     del st.query_params["search"]
-total = data.call("search_count", text, f) if text else data.call("decision_count", f)
+total = data.search_count(text, f) if text else data.decision_count(f)
 c1, c2, c3 = st.columns([2, 1, 1])
 sort = c1.selectbox(
     "Sort by",
@@ -31,19 +31,17 @@ sort = c1.selectbox(
     disabled=bool(text),
 )
 descending = c2.toggle("Descending", True, key="cases_desc", disabled=bool(text))
-pages_n = max(1, -(-total // PAGE_SIZE))
+pages_n = figures.page_count(total, PAGE_SIZE)
 page = c3.number_input("Page", 1, pages_n, 1, key="cases_page")
-offset = (page - 1) * PAGE_SIZE
+offset = figures.page_offset(page, PAGE_SIZE)
 if text:
-    rows = data.call("search", text, f, limit=PAGE_SIZE, offset=offset)
+    rows = data.search(text, f, limit=PAGE_SIZE, offset=offset)
     st.caption(
         f"{fmt.count(total, 'decisions')} match {text!r} and the filters, best first; "
         f"page {page} of {pages_n}."
     )
 else:
-    rows = data.call(
-        "decisions", f, sort=sort, descending=descending, limit=PAGE_SIZE, offset=offset
-    )
+    rows = data.decisions(f, sort=sort, descending=descending, limit=PAGE_SIZE, offset=offset)
     st.caption(
         f"{fmt.count(total, 'decisions')} match the filters; page {page} of {pages_n}. "
         "Select a row to open its letter."

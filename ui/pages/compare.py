@@ -2,12 +2,11 @@
 
 from datetime import date
 
-import polars as pl
 import streamlit as st
 
 from queries.filters import CHOICE_FIELDS, FilterError
 from queries.vocab import DIMENSIONS
-from ui import charts, data, downloads, sidebar
+from ui import charts, data, downloads, figures, sidebar
 from ui import format as fmt
 from ui.common import demo_banner
 
@@ -39,21 +38,16 @@ st.title("Compare two groups")
 f = sidebar.current()
 st.caption("Both groups start from the sidebar filters; each side then sets one field.")
 field = st.selectbox("Compare by", FIELDS, format_func=label, key="cmp_field")
-options = data.call("filter_options")
+options = data.filter_options()
 ca, cb = st.columns(2)
 try:
     a, b = f.replace(**side(field, "A", options, ca)), f.replace(**side(field, "B", options, cb))
 except FilterError as exc:
     st.error(f"That group is not a valid filter: {exc}")
     st.stop()
-result = data.call("compare", a, b)
-rows = [data.call("summary", x).row(0, named=True) for x in (a, b)]
-demo_banner(
-    {
-        "letters": rows[0]["letters"] + rows[1]["letters"],
-        "demo_letters": rows[0]["demo_letters"] + rows[1]["demo_letters"],
-    }
-)
+result = data.compare(a, b)
+rows = [data.summary(x).row(0, named=True) for x in (a, b)]
+demo_banner(figures.letters_of_both(rows))
 for col, tag, r, x in zip((ca, cb), "AB", rows, (a, b), strict=True):
     col.metric(
         f"{tag}: overturn rate (decisions)",
@@ -68,16 +62,7 @@ st.subheader("In words")
 st.markdown(result.sentence())
 st.code(result.sentence(), language=None, wrap_lines=True)
 if all(r["decisions"] for r in rows):
-    both = pl.DataFrame(
-        [
-            {
-                **{k: r[k] for k in ("decisions", "overturned", "rate", "ci_low", "ci_high")},
-                "group": g,
-                "small": False,
-            }
-            for g, r in zip("AB", rows, strict=True)
-        ]
-    )
+    both = figures.groups_frame(rows, "AB")
     st.altair_chart(
         charts.rate_bars(both, "group", selectable=False, keep_order=True), width="stretch"
     )

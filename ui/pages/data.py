@@ -4,22 +4,22 @@ import streamlit as st
 
 from ingest.model import PARSER_VERSION
 from queries.filters import Filters
-from ui import data
+from ui import data, figures
 from ui import format as fmt
 from ui.common import demo_banner, upload_box
 
 st.title("Data")
 st.caption("The whole database: the sidebar filters do not apply on this page.")
 everything = Filters()
-s = data.call("summary", everything).row(0, named=True)
+s = data.summary(everything).row(0, named=True)
 demo_banner(s)
 c = st.columns(5)
 c[0].metric("Letters (cases)", f"{s['letters']:,}")
 c[1].metric("Decisions (items)", f"{s['decisions']:,}")
 c[2].metric("Decided", fmt.date_span(s["first_date"], s["last_date"], short=True))
-c[3].metric("Demo / real letters", f"{s['demo_letters']:,} / {s['letters'] - s['demo_letters']:,}")
-versions = data.call("parser_versions")
-older = versions.filter(versions["parser_version"] != PARSER_VERSION)["letters"].sum()
+c[3].metric("Demo / real letters", f"{s['demo_letters']:,} / {figures.real_letters(s):,}")
+versions = data.parser_versions()
+older = figures.older_parser_letters(versions, PARSER_VERSION)
 c[4].metric(
     "Parser version",
     PARSER_VERSION,
@@ -38,29 +38,27 @@ st.caption(
 )
 
 st.subheader("Letter layouts")
-layouts = data.call("overturn_rate_by", "layout", everything, min_n=0)
+layouts = data.overturn_rate_by("layout", everything, min_n=0)
 st.dataframe(layouts.select("layout", "letters", "decisions"), hide_index=True)
 
 st.subheader("Classification coverage")
 cov = data.coverage()
 st.markdown("Share of decisions the taxonomy classifies, per field (the rest is `Unclassified`):")
 st.dataframe(
-    cov.shares,
+    figures.as_percent(cov.shares, "share"),
     hide_index=True,
-    column_config={"share": st.column_config.NumberColumn(format="percent")},
+    column_config={"share": st.column_config.NumberColumn(format=fmt.PERCENT_COLUMN)},
 )
 st.markdown("Commonest unclassified strings - the rules to add next:")
 st.dataframe(cov.unclassified, hide_index=True)
 
 st.subheader("Quarantined files")
-quarantined = data.call("quarantined")
+quarantined = data.quarantined()
 if quarantined.is_empty():
     st.caption("No file has failed to ingest.")
 else:
     st.markdown(f"{fmt.count(quarantined.height, 'files')} could not be ingested; reasons:")
-    st.dataframe(
-        quarantined.group_by("reason").len("files").sort("files", descending=True), hide_index=True
-    )
+    st.dataframe(figures.quarantine_reasons(quarantined), hide_index=True)
     st.dataframe(quarantined, hide_index=True)
 
 upload_box()

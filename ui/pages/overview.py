@@ -1,16 +1,15 @@
 """Overview: headline figures, the overturn-rate trend with policy breakpoints, top movers."""
 
-import polars as pl
 import streamlit as st
 
-from queries.vocab import GRAINS
-from ui import charts, data, downloads, sidebar, takeaways
+from queries.vocab import GRAINS, MIN_N
+from ui import charts, data, downloads, figures, sidebar, takeaways
 from ui import format as fmt
 from ui.common import demo_banner, empty
 
 st.title("IMR outcomes")
 f = sidebar.current()
-s = data.call("summary", f).row(0, named=True)
+s = data.summary(f).row(0, named=True)
 if empty(s["decisions"]):
     st.stop()
 demo_banner(s)
@@ -32,7 +31,7 @@ c[3].metric(
 )
 c[4].metric(
     "Demo letters",
-    fmt.pct(s["demo_letters"] / s["letters"], 0),
+    fmt.pct(figures.demo_share(s), 0),
     help=f"{s['demo_letters']:,} of {s['letters']:,} letters are synthetic",
 )
 st.caption(
@@ -42,7 +41,7 @@ st.caption(
 
 st.subheader("Overturn rate over time")
 grain = st.segmented_control("Period", GRAINS, default="quarter", key="overview_grain") or "quarter"
-trend = data.call("trend", grain, f, letters=False)  # the chart counts decisions
+trend = data.trend(grain, f, letters=False)  # the chart counts decisions
 st.markdown(takeaways.trend(trend, grain))
 st.altair_chart(charts.trend_chart(trend), width="stretch")
 st.caption(
@@ -51,17 +50,17 @@ st.caption(
 )
 
 st.subheader("Top movers: service categories, last two decision years")
-by_year = data.call("overturn_rate_by", "service_category", f, by="decision_year", letters=False)
+by_year = data.overturn_rate_by("service_category", f, by="decision_year", letters=False)
 moved = takeaways.movers(by_year, "service_category", "decision_year")
 if moved.is_empty():
-    st.caption("Needs two decision years with at least 30 decisions in a category.")
+    st.caption(f"Needs two decision years with at least {MIN_N} decisions in a category.")
 else:
     st.dataframe(
-        moved.head(8).with_columns(pl.col("rate_before", "rate_after") * 100),
+        figures.as_percent(moved.head(8), "rate_before", "rate_after"),
         hide_index=True,
         column_config={
-            "rate_before": st.column_config.NumberColumn("rate before", format="%.1f %%"),
-            "rate_after": st.column_config.NumberColumn("rate after", format="%.1f %%"),
+            "rate_before": st.column_config.NumberColumn("rate before", format=fmt.PERCENT_COLUMN),
+            "rate_after": st.column_config.NumberColumn("rate after", format=fmt.PERCENT_COLUMN),
             "change_points": st.column_config.NumberColumn("change (points)", format="%+.1f"),
             "ci_low_points": st.column_config.NumberColumn("95 % CI from", format="%+.1f"),
             "ci_high_points": st.column_config.NumberColumn("to", format="%+.1f"),

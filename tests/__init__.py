@@ -1,0 +1,1 @@
+"""The test suite is a package: helpers are imported as `tests.<module>`, one way for all."""
