@@ -12,7 +12,8 @@ from datetime import date
 import altair as alt
 import polars as pl
 
-from ui.charts import BLUE, GREY, OKABE_ITO, ORANGE, VERMILLION, breakpoints
+from queries.standardised import funnel_curve
+from ui.charts import BLUE, GREY, OKABE_ITO, ORANGE, VERMILLION, breakpoints, rate_bars
 
 GREEN = "#009E73"
 PCT = ".1~%"
@@ -195,8 +196,11 @@ def agreement_heatmap(df: pl.DataFrame) -> alt.LayerChart:
     return alt.layer(cells, text).properties(height=alt.Step(30))
 
 
-def funnel(groups: pl.DataFrame, curve: pl.DataFrame, label: str) -> alt.LayerChart:
-    """O/E against expected overturns with 95 % and 99.8 % Poisson limits (Spiegelhalter)."""
+def funnel(groups: pl.DataFrame, label: str) -> alt.LayerChart:
+    """O/E against expected overturns with 95 % and 99.8 % Poisson limits (Spiegelhalter),
+    drawn over the groups' range of expected counts."""
+    expected = groups["expected"].drop_nulls()
+    curve = funnel_curve(expected.min(), expected.max())
     limits = curve.unpivot(index="expected", variable_name="limit", value_name="oe").with_columns(
         level=pl.when(pl.col("limit").str.ends_with("95")).then(pl.lit("95 %"))
         .otherwise(pl.lit("99.8 %")),
@@ -314,3 +318,16 @@ def items_per_letter_line(df: pl.DataFrame) -> alt.LayerChart:
         )
     )  # fmt: skip
     return _with_marks(line, df).properties(height=200)
+
+
+def clustered_rate_bars(
+    df: pl.DataFrame, label: str, *, names: dict[object, str] | None = None
+) -> alt.LayerChart:
+    """Rate bars (ui.charts.rate_bars) whose whiskers are the letter-clustered interval;
+    `names` relabels the groups (e.g. True / False)."""
+    bars = df.with_columns(
+        pl.col("ci_low_clustered").alias("ci_low"), pl.col("ci_high_clustered").alias("ci_high")
+    )
+    if names is not None:
+        bars = bars.with_columns(pl.col(label).replace_strict(names, return_dtype=pl.String))
+    return rate_bars(bars, label, selectable=False, keep_order=True)

@@ -172,3 +172,21 @@ def design_effect(row: dict) -> str:
         f"({fmt.ci(row['ci_low'], row['ci_high'])} becomes "
         f"{fmt.ci(row['ci_low_clustered'], row['ci_high_clustered'])})."
     )
+
+
+def adjustment_method(groups: pl.DataFrame) -> str:
+    """One sentence under the raw-vs-adjusted chart: what the adjustment did."""
+    by_year = groups.height > 0 and bool(groups["year_changes_answer"][0])
+    strata = "service subcategory in the decision's year" if by_year else "service subcategory"
+    year = (
+        " The decision year changed the answer here, so rates are taken per year."
+        if by_year
+        else ""
+    )
+    return (
+        "Adjusted rate = observed / expected overturns x the overall rate; expected counts each "
+        f"decision at the overall overturn rate of its {strata} (indirect standardisation)."
+        + year
+        + " Whiskers: 95 % intervals (Wilson for raw, exact Poisson for adjusted); faded: "
+        "groups under the minimum n."
+    )
