@@ -43,7 +43,7 @@ opioids = data.opioid_share(f, grain)
 if opioids.is_empty():
     st.info(f"No dated {PHARMA.lower()} decisions under these filters.")
 else:
-    what = f"{OPIOIDS.lower()} share of {PHARMA.lower()} decisions"
+    what = "opioid share of pharmaceutical decisions"
     st.markdown(takeaways.share_change(opioids, what, grain, "pharma_decisions"))
     st.altair_chart(
         charts_analyses.share_line(
