@@ -12,6 +12,7 @@ from datetime import date
 import altair as alt
 import polars as pl
 
+from queries.group_trend import OTHER
 from queries.standardised import funnel_curve
 from ui.charts import BLUE, GREY, OKABE_ITO, ORANGE, VERMILLION, breakpoints, rate_bars
 
@@ -67,7 +68,6 @@ def timeliness_lines(df: pl.DataFrame, measure: str, *, limit_days: int = 30) ->
             x=alt.X("period:T", title=None),
             y=alt.Y("days:Q", title="Days"),
             color=colour,
-            strokeDash=alt.condition(alt.datum.partial, alt.value([3, 3]), alt.value([1, 0])),
             tooltip=[
                 alt.Tooltip("period:T"),
                 alt.Tooltip("statistic:N"),
@@ -162,10 +162,14 @@ def group_small_multiples(series: pl.DataFrame, *, clustered: bool = True) -> al
             alt.Tooltip("partial:N"),
         ],
     )
+    sizes = series.group_by("group").agg(pl.col("decisions").sum())
+    order = sizes.sort([pl.col("group") == OTHER, pl.col("decisions")], descending=[False, True])[
+        "group"
+    ].to_list()  # largest first, the pooled rest last
     return (
         alt.layer(band, line, points, data=series)
         .properties(width=220, height=140)
-        .facet(facet=alt.Facet("group:N", title=None), columns=3)
+        .facet(facet=alt.Facet("group:N", title=None, sort=order), columns=3)
     )
 
 
@@ -189,9 +193,11 @@ def agreement_heatmap(df: pl.DataFrame) -> alt.LayerChart:
                  alt.Tooltip("decisions:Q", format=",", title="decisions (n)"),
                  alt.Tooltip("share_of_row:Q", format=".1%", title="share of row")],
     )  # fmt: skip
+    rates = df["rate"].drop_nulls()
+    middle = (rates.min() + rates.max()) / 2 if rates.len() else 0.5  # viridis turns light
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("decisions:Q", format=","),
-        color=alt.condition(alt.datum.rate > 0.5, alt.value("black"), alt.value("white")),
+        color=alt.condition(alt.datum.rate > middle, alt.value("black"), alt.value("white")),
     )
     return alt.layer(cells, text).properties(height=alt.Step(30))
 
@@ -206,7 +212,12 @@ def funnel(groups: pl.DataFrame, label: str) -> alt.LayerChart:
         .otherwise(pl.lit("99.8 %")),
         side=pl.col("limit").str.slice(0, 2),
     )  # fmt: skip
-    x = alt.X("expected:Q", scale=alt.Scale(type="log"), title="Expected overturns (log scale)")
+    domain = [curve["expected"].min(), curve["expected"].max()]
+    x = alt.X(
+        "expected:Q",
+        scale=alt.Scale(type="log", domain=domain, nice=False),
+        title="Expected overturns (log scale)",
+    )
     lines = (
         alt.Chart(limits)
         .mark_line(strokeDash=[4, 3])
@@ -238,7 +249,7 @@ def funnel(groups: pl.DataFrame, label: str) -> alt.LayerChart:
                      alt.Tooltip("q_value:Q", format=".3f", title="BH q")],
         )
     )  # fmt: skip
-    return alt.layer(lines, one, dots).properties(height=320)
+    return alt.layer(lines, one, dots).properties(height=380)
 
 
 def raw_vs_adjusted(df: pl.DataFrame, label: str) -> alt.LayerChart:
@@ -277,11 +288,12 @@ def raw_vs_adjusted(df: pl.DataFrame, label: str) -> alt.LayerChart:
 
 
 def case_outcome_bars(df: pl.DataFrame) -> alt.LayerChart:
-    """Share of letters fully upheld / partly overturned / fully overturned per period."""
+    """Share of letters fully upheld / partly overturned / fully overturned per period
+    (stacked areas: bars on a time axis are too thin to read at a monthly grain)."""
     domain = ["Upheld", "Partially Overturned", "Overturned"]
     bars = (
         alt.Chart(df)
-        .mark_bar()
+        .mark_area()
         .encode(
             x=alt.X("period:T", title=None),
             y=alt.Y("share:Q", stack="normalize", axis=alt.Axis(format=".0%", title="Letters")),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from queries.mix import OPIOIDS, PHARMA
+from queries.mix import PHARMA
 from queries.vocab import GRAINS
 from ui import charts_analyses, data, downloads, sidebar
 from ui import takeaways_analyses as takeaways
@@ -38,7 +38,7 @@ else:
     )
     downloads.frame_csv(shares, f"imr-mix-{level}-by-{grain}.csv", key="mix_csv")
 
-st.subheader(f"{OPIOIDS} share of {PHARMA.lower()} decisions")
+st.subheader("Opioid share of pharmaceutical decisions")
 opioids = data.opioid_share(f, grain)
 if opioids.is_empty():
     st.info(f"No dated {PHARMA.lower()} decisions under these filters.")

@@ -36,8 +36,9 @@ st.altair_chart(
 )
 st.caption(
     f"Lines: median, 90th percentile and mean days per {grain} of the decision date; grey "
-    f"rule at {LIMIT_DAYS} days; dashed segments lead to periods the data cover only in part; "
-    "red dashed lines: policy breakpoints. Letters without the dates are left out."
+    f"rule at {LIMIT_DAYS} days; red dashed lines: policy breakpoints. The first and last "
+    "periods may be covered only in part (see the tooltip). Letters without the dates are left "
+    "out."
 )
 downloads.frame_csv(by_period, f"imr-timeliness-by-{grain}.csv", key="tl_csv_period")
 
