@@ -92,8 +92,8 @@ def _year_changes(by_sub: list[dict], by_year: list[dict]) -> bool:
 
 def funnel_curve(expected_min: float, expected_max: float, points: int = 60) -> pl.DataFrame:
     """The funnel's limits on O/E for expected counts from min to max (log-spaced)."""
-    lo = max(expected_min, 0.5)
-    hi = max(expected_max, lo * 1.01)
+    lo = max(expected_min * 0.9, 0.05)  # a little room left of the smallest group
+    hi = max(expected_max * 1.1, lo * 1.01)
     grid = [lo * (hi / lo) ** (i / (points - 1)) for i in range(points)]
     return pl.DataFrame({
         "expected": grid,

@@ -234,7 +234,7 @@ def funnel(groups: pl.DataFrame, label: str) -> alt.LayerChart:
     shown = groups.filter(pl.col("oe").is_not_null())
     dots = (
         alt.Chart(shown)
-        .mark_circle(size=70, opacity=0.9)
+        .mark_circle(size=70, opacity=0.9, clip=True)
         .encode(
             x=x,
             y=alt.Y("oe:Q", title="Observed / expected overturns"),
@@ -273,9 +273,13 @@ def raw_vs_adjusted(df: pl.DataFrame, label: str) -> alt.LayerChart:
     colour = alt.Color("kind:N", scale=alt.Scale(domain=["raw", "adjusted for service mix"],
                                                  range=[GREY, BLUE]),
                        legend=alt.Legend(title=None, orient="top"))  # fmt: skip
-    whisker = base.mark_rule().encode(x="low:Q", x2="high:Q", color=colour)
+    # An adjusted rate is O/E x the overall rate and can pass 100 % for a tiny group: the axis
+    # stops at 100 % and clamps, so one wild interval does not squash every other group.
+    scale = alt.Scale(domain=[0, min(1.0, float(long["high"].max() or 1.0))], clamp=True)
+    x = alt.X("value:Q", axis=alt.Axis(format=PCT, title="Overturn rate"), scale=scale)
+    whisker = base.mark_rule().encode(x=alt.X("low:Q", scale=scale), x2="high:Q", color=colour)
     dot = base.mark_point(filled=True, size=50).encode(
-        x=alt.X("value:Q", axis=alt.Axis(format=PCT, title="Overturn rate")),
+        x=x,
         color=colour,
         opacity=alt.condition(alt.datum.small, alt.value(0.4), alt.value(1.0)),
         tooltip=[alt.Tooltip("grp:N", title=label), alt.Tooltip("kind:N"),
