@@ -141,7 +141,11 @@ def test_case_page_by_url(server: str, page) -> None:
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
-@pytest.mark.parametrize(("name", "at_least"), [("breakdown", 7), ("compare", 1)])
+@pytest.mark.parametrize(
+    ("name", "at_least"),
+    [("breakdown", 7), ("compare", 1), ("timeliness", 1), ("mix", 2), ("group_trends", 1),
+     ("guidelines", 2), ("reviewers", 2), ("letters", 3)],
+)  # fmt: skip
 def test_every_chart_draws(server: str, page, name: str, at_least: int) -> None:
     page.goto(f"{server}/{name}")
     _settle(page, '[data-testid="stVegaLiteChart"] svg.marks')

@@ -124,7 +124,15 @@ def test_movers_compare_the_last_two_periods() -> None:
     low, high = newcombe_diff(12, 40, 4, 40)
     assert moved["ci_low_points"][0] == pytest.approx(low * 100)
     assert moved["ci_high_points"][0] == pytest.approx(high * 100)
-    assert moved["clear"].to_list() == [low > 0, False]
+    # Beyond noise needs a Benjamini-Hochberg q <= 5 % across the two groups (statsmodels).
+    from scipy.stats import chi2_contingency
+    from statsmodels.stats.multitest import multipletests
+
+    p_a = chi2_contingency([[12, 28], [4, 36]], correction=False).pvalue
+    p_b = chi2_contingency([[6, 34], [8, 32]], correction=False).pvalue  # expected cells >= 5
+    reject, q_values, _, _ = multipletests([p_a, p_b], method="fdr_bh")
+    assert moved["q_value"].to_list() == pytest.approx(q_values.tolist())
+    assert moved["clear"].to_list() == reject.tolist()
 
 
 def test_formats() -> None:

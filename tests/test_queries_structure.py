@@ -112,6 +112,19 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, str, set[str]]
     return calls
 
 
+def analyses(con: duckdb.DuckDBPyConnection, f: q.Filters) -> None:
+    """The analyses' queries (issue 14), each .sql file at least once."""
+    q.clustered_rate_by(con, f, "guideline_agreement", grain="year")
+    q.timeliness(con, f, grain="quarter", by="reviewer_state")
+    q.mix(con, f, "year", "drug_class", within="Pharmaceuticals")
+    q.opioid_share(con, f, "year")
+    q.group_trend(con, f, "service_category", "year", k=2)
+    q.agreement_table(con, f, "chapter")
+    q.standardised(con, f, "reviewer_specialty")
+    q.case_outcomes(con, f, "year")
+    q.items_per_letter(con, f)
+
+
 def test_every_sql_file_is_rendered_with_exactly_its_slots(rendered, tmp_path: Path) -> None:
     db = build_query_db(tmp_path / "imr.duckdb", n_letters=40)
     f, text = q.Filters(), q.Filters(text="weaning")
@@ -131,6 +144,7 @@ def test_every_sql_file_is_rendered_with_exactly_its_slots(rendered, tmp_path: P
             q.compare(con, filters, filters.replace(date_from=date(2016, 1, 1)))
             q.export_manifest(con, filters)
             q.export_bytes(con, filters, "parquet")
+            analyses(con, filters)
         q.filter_options(con)
         q.data_span(con)
         q.letter(con, "no such case")

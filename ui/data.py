@@ -109,3 +109,16 @@ export_manifest = cached(queries.export_manifest)
 coverage = cached(_coverage)  # classification coverage of the taxonomy
 agreement = cached(queries.agreement)  # our parse against DWC's coding (dwc_search)
 export_bytes = fresh(queries.export_bytes)
+
+# The analyses (issue 14): timeliness, mix, trend by group, guidelines, fair comparison, cases.
+clustered_rate_by = cached(queries.clustered_rate_by)
+timeliness = cached(queries.timeliness)
+mix = cached(queries.mix)
+opioid_share = cached(queries.opioid_share)
+group_trend = cached(queries.group_trend)
+agreement_table = cached(queries.agreement_table)
+agreement_rates = cached(queries.agreement_rates)
+standardised = cached(queries.standardised)
+case_outcomes = cached(queries.case_outcomes)
+items_per_letter = cached(queries.items_per_letter)
+partly_vs_denied = cached(queries.partly_vs_denied)

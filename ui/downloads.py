@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import polars as pl
 import streamlit as st
 
 from queries.filters import Filters
@@ -49,4 +50,17 @@ def buttons(f: Filters, *, key: str) -> None:
         "application/json",
         key=f"{key}_manifest",
         on_click="ignore",
+    )
+
+
+def frame_csv(df: pl.DataFrame, filename: str, *, key: str, label: str = "Download CSV") -> None:
+    """A CSV of exactly the frame a chart or table on the page shows."""
+    st.download_button(
+        label,
+        lambda: df.write_csv().encode(),
+        filename,
+        "text/csv",
+        key=key,
+        on_click="ignore",
+        icon=":material/download:",
     )

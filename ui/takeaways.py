@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from queries.stats import newcombe_diff
+from queries.fdr import FDR, bh_adjust
+from queries.stats import newcombe_diff, two_by_two_p
 from queries.vocab import MIN_N
 from ui import format as fmt
 
@@ -51,8 +52,9 @@ def bars(df: pl.DataFrame, label: str) -> str:
 def movers(df: pl.DataFrame, label: str, by: str, *, min_n: int = MIN_N) -> pl.DataFrame:
     """Groups whose overturn rate changed most between the last two `by` periods.
 
-    The change is in percentage points with Newcombe's 95 % interval, so a reader can see
-    which moves are more than noise (`clear` = the interval excludes zero).
+    The change is in percentage points with Newcombe's 95 % interval; `clear` (beyond noise)
+    needs a Benjamini-Hochberg q-value at or under 5 % across the groups shown (the two-rate
+    test of queries.stats, Fisher or chi-square), because many groups are tested at once.
     """
     periods = sorted(df[by].drop_nulls().unique().to_list())
     if len(periods) < 2:
@@ -69,17 +71,21 @@ def movers(df: pl.DataFrame, label: str, by: str, *, min_n: int = MIN_N) -> pl.D
         )
 
     joined = side(before, "before").join(side(after, "after"), on=label)
-    bounds = [
-        newcombe_diff(r["k_after"], r["n_after"], r["k_before"], r["n_before"])
-        for r in joined.iter_rows(named=True)
-    ]
+    rows = list(joined.iter_rows(named=True))
+    bounds = [newcombe_diff(r["k_after"], r["n_after"], r["k_before"], r["n_before"]) for r in rows]
+    p_values = [
+        two_by_two_p(r["k_after"], r["n_after"] - r["k_after"], r["k_before"],
+                     r["n_before"] - r["k_before"])[0]
+        for r in rows
+    ]  # fmt: skip
     return (
         joined.with_columns(
             change_points=(pl.col("rate_after") - pl.col("rate_before")) * 100,
             ci_low_points=pl.Series([b[0] * 100 for b in bounds], dtype=pl.Float64),
             ci_high_points=pl.Series([b[1] * 100 for b in bounds], dtype=pl.Float64),
+            q_value=pl.Series(bh_adjust(p_values), dtype=pl.Float64),
         )
-        .with_columns(clear=(pl.col("ci_low_points") > 0) | (pl.col("ci_high_points") < 0))
+        .with_columns(clear=pl.col("q_value") <= FDR)
         .sort(pl.col("change_points").abs(), descending=True)
         .drop("k_before", "k_after")
         .with_columns(pl.lit(f"{before} → {after}").alias("periods"))

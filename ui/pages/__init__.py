@@ -17,5 +17,12 @@ BREAKDOWN = _page("breakdown", "Breakdown", ":material/bar_chart:")
 COMPARE = _page("compare", "Compare", ":material/compare_arrows:")
 CASES = _page("cases", "Cases", ":material/table_rows:")
 CASE = _page("case", "Case", ":material/description:")
+TIMELINESS = _page("timeliness", "Timeliness", ":material/schedule:")
+MIX = _page("mix", "Mix", ":material/stacked_line_chart:")
+GROUP_TRENDS = _page("group_trends", "Trends by group", ":material/grid_view:")
+GUIDELINES = _page("guidelines", "Guidelines", ":material/menu_book:")
+REVIEWERS = _page("reviewers", "Reviewers", ":material/groups:")
+LETTERS = _page("letters", "Letters", ":material/mail:")
 DATA = _page("data", "Data", ":material/database:")
-ALL = [OVERVIEW, BREAKDOWN, COMPARE, CASES, CASE, DATA]
+ALL = [OVERVIEW, BREAKDOWN, GROUP_TRENDS, MIX, REVIEWERS, GUIDELINES, TIMELINESS, LETTERS,
+       COMPARE, CASES, CASE, DATA]  # fmt: skip

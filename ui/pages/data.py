@@ -4,7 +4,7 @@ import streamlit as st
 
 from ingest.model import PARSER_VERSION
 from queries.filters import Filters
-from ui import data, figures
+from ui import data, figures, takeaways_analyses
 from ui import format as fmt
 from ui.agreement import render_agreement
 from ui.common import demo_banner, upload_box
@@ -36,6 +36,16 @@ st.caption(
     f"Decided {fmt.date_span(s['first_date'], s['last_date'])}; "
     f"{fmt.count(s['undated_letters'], 'letters')} carry no decision date (copies without "
     f"the header block). Database: `{data.db_path()}`."
+)
+
+st.subheader("Letters as clusters (design effect)")
+clustered = data.clustered_rate_by(everything).row(0, named=True)
+st.markdown(takeaways_analyses.design_effect(clustered))
+st.caption(
+    "Items of one letter share a reviewer and a patient, so they are not independent. The "
+    "Trends by group, Guidelines and Letters pages widen their intervals by each group's own "
+    "design effect (linearised variance of a ratio estimator, letters as clusters); METHODS.md "
+    "has the formulas and references."
 )
 
 st.subheader("Letter layouts")

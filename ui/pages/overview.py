@@ -64,10 +64,16 @@ else:
             "change_points": st.column_config.NumberColumn("change (points)", format="%+.1f"),
             "ci_low_points": st.column_config.NumberColumn("95 % CI from", format="%+.1f"),
             "ci_high_points": st.column_config.NumberColumn("to", format="%+.1f"),
-            "clear": st.column_config.CheckboxColumn("beyond noise?"),
+            "q_value": st.column_config.NumberColumn("BH q", format="%.3f"),
+            "clear": st.column_config.CheckboxColumn("beyond noise (BH)?"),
             "service_category": "service category",
             "n_before": "decisions before",
             "n_after": "decisions after",
         },
+    )
+    st.caption(
+        "Beyond noise: the change's test (Fisher or chi-square) stays significant after "
+        "Benjamini-Hochberg control of the false discovery rate (5 %) across the categories "
+        "shown."
     )
 downloads.buttons(f, key="overview")

@@ -1,0 +1,63 @@
+"""Cases, not only items: how whole letters end (fully upheld, partly or fully overturned),
+how many items a letter carries, and partly authorised (UR modified) against fully denied
+requests (CWCI tracks the first since 2019)."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from queries.binding import bound
+from queries.clustered import clustered_difference, clustered_rate_by
+from queries.filters import Filters
+from queries.grouping import mark_partial, period_sql, span
+from queries.runner import run
+from queries.vocab import MIN_N
+
+# Case outcomes in the order a reader scans them (all upheld -> all overturned).
+OUTCOME_ORDER = ("Upheld", "Partially Overturned", "Overturned")
+
+
+def _keys(grain: str | None) -> dict[str, str]:
+    if grain is None:
+        return {"keys": "'all' as scope", "names": "scope", "dated": ""}
+    return {"keys": f"{period_sql(grain)} as period", "names": "period",
+            "dated": "where decision_date is not null"}  # fmt: skip
+
+
+def case_outcomes(
+    con: duckdb.DuckDBPyConnection, f: Filters, grain: str | None = None
+) -> pl.DataFrame:
+    """Letters per case outcome (and period), with shares and 95 % Wilson intervals."""
+    with bound(con, f) as (where, params):
+        out = run(con, "case_outcomes", {**params, "outcomes": list(OUTCOME_ORDER)},
+                  where=where, **_keys(grain))  # fmt: skip
+    return mark_partial(out, grain, *span(con, f)) if grain else out
+
+
+def items_per_letter(
+    con: duckdb.DuckDBPyConnection, f: Filters, grain: str | None = None
+) -> pl.DataFrame:
+    """Items per letter (mean, share of letters with more than one), per period or overall."""
+    with bound(con, f) as (where, params):
+        out = run(con, "items_per_letter", params, where=where, **_keys(grain))
+    return mark_partial(out, grain, *span(con, f)) if grain else out
+
+
+def partly_vs_denied(
+    con: duckdb.DuckDBPyConnection, f: Filters, grain: str | None = None, *, min_n: int = MIN_N
+) -> pl.DataFrame:
+    """Overturn rate of partly authorised (UR modified) vs fully denied requests, with plain
+    and letter-clustered intervals (per period with `grain`)."""
+    return clustered_rate_by(con, f, "partly_authorized", grain=grain, min_n=min_n)
+
+
+def partly_vs_denied_difference(rates: pl.DataFrame) -> dict[str, object] | None:
+    """Partly authorised minus fully denied (rows of `partly_vs_denied` without a grain):
+    the clustered difference; None when a side is empty."""
+    sides = {r["partly_authorized"]: r for r in rates.iter_rows(named=True)}
+    if True not in sides or False not in sides:
+        return None
+    d = clustered_difference(sides[True], sides[False])
+    return {"diff": d.diff, "ci_low": d.ci_low, "ci_high": d.ci_high, "p_value": d.p_value,
+            "test": d.test}  # fmt: skip

@@ -1,0 +1,79 @@
+"""Trend by group: the overturn rate of the k largest groups of a dimension per period, the
+rest pooled, and which groups moved beyond noise between the first and the last complete
+period (letter-clustered intervals, Benjamini-Hochberg across the groups)."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from queries.binding import bound
+from queries.clustered import clustered_difference, clustered_rate_by
+from queries.fdr import FDR, bh_adjust
+from queries.filters import FilterError, Filters
+from queries.grouping import check_grain, key_sql
+from queries.runner import run
+from queries.vocab import MIN_N
+
+OTHER = "Other groups"
+
+
+def top_groups(con: duckdb.DuckDBPyConnection, f: Filters, dimension: str, k: int) -> list[str]:
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise FilterError(f"k must be a positive integer, got {k!r}")
+    expr, expand = key_sql(dimension)
+    with bound(con, f) as (where, params):
+        sizes = run(con, "group_sizes", params, where=where, key=expr, expand=expand)
+    return sizes["grp"].head(k).to_list()
+
+
+def group_trend(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    dimension: str,
+    grain: str,
+    *,
+    k: int = 6,
+    min_n: int = MIN_N,
+) -> pl.DataFrame:
+    """Per period and group (the top `k` by dated decisions, the rest as OTHER): rates with
+    plain and letter-clustered 95 % intervals, `partial` periods marked. Values as text."""
+    check_grain(grain)
+    top = top_groups(con, f, dimension, k)
+    return clustered_rate_by(con, f, dimension, grain=grain, min_n=min_n, top=tuple(top),
+                             other=OTHER).rename({dimension: "group"})  # fmt: skip
+
+
+def trend_changes(series: pl.DataFrame, fdr: float = FDR) -> pl.DataFrame:
+    """Each group's change from the first to the last complete period of `series`.
+
+    The two periods share no letters (a letter has one decision date), so the clustered
+    difference is exact; p-values are BH-adjusted across the groups (q_value), and a group is
+    `beyond_noise` when q_value <= fdr. Groups absent from either period get no test.
+    """
+    complete = series.filter(~pl.col("partial"))["period"].unique().sort()
+    schema = {"group": pl.String, "first_period": pl.Date, "last_period": pl.Date,
+              "first_rate": pl.Float64, "last_rate": pl.Float64, "first_n": pl.Int64,
+              "last_n": pl.Int64, "change": pl.Float64, "ci_low": pl.Float64,
+              "ci_high": pl.Float64, "p_value": pl.Float64, "q_value": pl.Float64,
+              "beyond_noise": pl.Boolean}  # fmt: skip
+    if complete.len() < 2:
+        return pl.DataFrame(schema=schema)
+    first, last = complete[0], complete[-1]
+    rows = []
+    for group in series["group"].unique(maintain_order=True).to_list():
+        at = {r["period"]: r for r in series.filter(pl.col("group") == group).iter_rows(named=True)}
+        a, b = at.get(first), at.get(last)
+        row = {"group": group, "first_period": first, "last_period": last,
+               "first_rate": a and a["rate"], "last_rate": b and b["rate"],
+               "first_n": a["decisions"] if a else 0, "last_n": b["decisions"] if b else 0,
+               "change": None, "ci_low": None, "ci_high": None, "p_value": None}  # fmt: skip
+        if a and b:
+            d = clustered_difference(b, a)
+            row.update(change=d.diff, ci_low=d.ci_low, ci_high=d.ci_high, p_value=d.p_value)
+        rows.append(row)
+    q = bh_adjust([r["p_value"] for r in rows])
+    for row, q_value in zip(rows, q, strict=True):
+        row["q_value"] = q_value
+        row["beyond_noise"] = q_value is not None and q_value <= fdr
+    return pl.DataFrame(rows, schema=schema)

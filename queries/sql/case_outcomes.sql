@@ -1,0 +1,49 @@
+-- Letters (cases) per {names} by case outcome: fully upheld, partly overturned, fully
+-- overturned, each with its share of the letters and a 95 % Wilson interval. A letter counts
+-- when any of its decisions match the filters; its outcome is the whole letter's. Every
+-- (key, outcome) pair appears, zero-filled.
+with filtered as (
+    select * from ({items}) as items where {where}
+),
+
+per_letter as (
+    select
+        letter_no,
+        any_value(decision_date) as decision_date,
+        any_value(case_outcome) as case_outcome
+    from filtered
+    group by letter_no
+),
+
+keyed as (
+    select {keys}, case_outcome from per_letter {dated}
+),
+
+counts as (
+    select {names}, case_outcome, count(*) as letters from keyed group by all
+),
+
+grid as (
+    select k.*, o.case_outcome
+    from (select distinct {names} from counts) as k
+    cross join (select unnest($outcomes) as case_outcome) as o
+),
+
+filled as (
+    select g.*, coalesce(c.letters, 0) as letters
+    from grid as g
+    left join counts as c using ({names}, case_outcome)
+),
+
+final as (
+    select
+        *,
+        (sum(letters) over (partition by {names}))::bigint as total_letters,
+        letters / total_letters as share,
+        wilson_low(letters, total_letters) as ci_low,
+        wilson_high(letters, total_letters) as ci_high
+    from filled
+)
+
+select * from final
+order by {names}, list_position($outcomes, case_outcome)

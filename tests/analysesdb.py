@@ -1,0 +1,131 @@
+"""The query-test database (tests/querydb.py) with what the analyses need on top: header dates
+(some missing, a few misread into negative spans) and letters whose items share an outcome
+(a lenient or strict reviewer), so the letter-clustered design effect is well above 1.
+
+Also the independent reference computations the analyses tests share: polars on raw rows,
+scipy / statsmodels for intervals. Nothing here imports the analyses' modules.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import polars as pl
+import statsmodels.api as sm
+from statsmodels.stats.proportion import proportion_confint
+
+from queries.derived import refresh_derived
+from tests.querydb import SCHEMA, expected_items, insert, make_rows
+
+
+def make_analysis_rows(n_letters: int = 500, seed: int = 11) -> tuple[list, list]:
+    letters, items = make_rows(n_letters, seed)
+    rng = random.Random(seed)
+    by_letter: dict[str, list[dict]] = {}
+    for item in items:
+        by_letter.setdefault(item["letter_id"], []).append(item)
+    for letter in letters:
+        decided = letter["decision_date"]
+        if decided and rng.random() > 0.1:
+            letter["date_assigned"] = decided - timedelta(days=rng.randint(12, 48))
+        if rng.random() > 0.08:
+            received = (decided or date(2016, 1, 1)) - timedelta(days=rng.randint(30, 70))
+            letter["application_received"] = received
+            letter["ur_denial_date"] = received - timedelta(days=rng.randint(-3, 40))
+        mood = rng.random()  # a lenient or strict reviewer moves every item of the letter
+        own = by_letter[letter["letter_id"]]
+        if mood < 0.12 or mood > 0.8:
+            for item in own:
+                over = rng.random() < (0.7 if mood < 0.12 else 0.02)
+                item.update(overturned=over, outcome="Overturned" if over else "Upheld")
+        outcomes = [i["overturned"] for i in own]
+        letter["case_outcome"] = ("Upheld" if not any(outcomes) else "Overturned"
+                                  if all(outcomes) else "Partially Overturned")  # fmt: skip
+    return letters, items
+
+
+def build_analyses_db(path: Path, *, derived: bool = True) -> Path:
+    with duckdb.connect(str(path)) as con:
+        con.sql(SCHEMA.read_text("utf-8"))
+        insert(con, *make_analysis_rows())
+        if derived:
+            refresh_derived(con)
+    return path
+
+
+def letters_raw(path: Path) -> pl.DataFrame:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.sql("select * exclude (raw_text) from letters").pl()
+
+
+def raw(path: Path) -> pl.DataFrame:
+    """expected_items plus the guideline agreement label, computed in polars."""
+    return expected_items(path).with_columns(
+        pl.when(pl.col("imr_guideline_source") == "None cited")
+        .then(pl.lit("Reviewer cited none"))
+        .when(pl.col("ca_guideline_source") == pl.col("imr_guideline_source"))
+        .then(pl.lit("Same source"))
+        .otherwise(pl.lit("Different source"))
+        .alias("guideline_agreement")
+    )
+
+
+def period(grain: str) -> pl.Expr:
+    every = {"month": "1mo", "quarter": "1q", "year": "1y"}[grain]
+    return pl.col("decision_date").dt.truncate(every).alias("period")
+
+
+def expand_states(df: pl.DataFrame) -> pl.DataFrame:
+    return df.explode("reviewer_states").rename({"reviewer_states": "reviewer_state"})
+
+
+def statsmodels_cluster(y: list[float], letters: list[str]) -> tuple[float, float]:
+    """(rate, cluster-robust variance) of an intercept-only OLS, letters as clusters."""
+    codes = {v: i for i, v in enumerate(dict.fromkeys(letters))}
+    groups = np.array([codes[v] for v in letters])
+    fit = sm.OLS(np.asarray(y, float), np.ones((len(y), 1))).fit(
+        cov_type="cluster", cov_kwds={"groups": groups}
+    )
+    return float(fit.params[0]), float(fit.cov_params()[0, 0])
+
+
+def clustered_reference(df: pl.DataFrame) -> dict[str, float | None]:
+    """Rate, design effect and clustered Wilson interval of rows (overturned, letter_id)."""
+    y = df["overturned"].cast(pl.Float64).to_list()
+    ids = df["letter_id"].to_list()
+    n, k = len(y), sum(y)
+    p = k / n
+    if len(set(ids)) < 2:
+        return {"rate": p, "deff": None, "n_eff": float(n)}
+    _, var = statsmodels_cluster(y, ids)
+    deff = var / (p * (1 - p) / n) if 0 < p < 1 else None
+    n_eff = n / max(1.0, deff or 1.0)
+    low, high = proportion_confint(p * n_eff, n_eff, method="wilson")
+    return {"rate": p, "var": var, "deff": deff, "n_eff": n_eff, "low": low, "high": high}
+
+
+def isclose(a: float | None, b: float | None, tol: float = 1e-9) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=tol, abs_tol=tol)
+
+
+WORD = r"(?i)\bzolpidem\b"
+# Filters -> the same selection as a polars expression on raw rows (a few combinations).
+FILTER_CASES = {
+    "none": ({}, pl.lit(True)),
+    "categories": ({"service_category": ("Pharmaceuticals", "Surgery")},
+                   pl.col("service_category").is_in(["Pharmaceuticals", "Surgery"])),
+    "state_and_date": ({"reviewer_state": ("Texas",), "date_from": date(2015, 9, 1)},
+                       pl.col("reviewer_states").list.contains("Texas")
+                       & (pl.col("decision_date") >= date(2015, 9, 1))),
+    "text_and_sex": ({"text": "zolpidem", "patient_sex": ("female", "unknown")},
+                     (pl.col("service").str.contains(WORD)
+                      | pl.col("rationale").fill_null("").str.contains(WORD))
+                     & pl.col("patient_sex").is_in(["female", "unknown"])),
+}  # fmt: skip

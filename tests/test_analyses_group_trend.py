@@ -1,0 +1,102 @@
+"""Trend by group: top-k selection, pooling and per-period clustered rates against polars and
+statsmodels; first-to-last changes against scipy (chi-square on effective counts) and BH
+against statsmodels."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+from scipy.stats import chi2_contingency, fisher_exact
+from statsmodels.stats.multitest import multipletests
+
+import queries as q
+from queries.group_trend import OTHER
+from tests.analysesdb import (
+    FILTER_CASES,
+    build_analyses_db,
+    clustered_reference,
+    isclose,
+    period,
+    raw,
+)
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = build_analyses_db(tmp_path_factory.mktemp("g") / "imr.duckdb")
+    q.build_search_index(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def rows(db):
+    return raw(db).filter(pl.col("decision_date").is_not_null())
+
+
+@pytest.fixture(scope="module")
+def con(db, rows):
+    con = q.open_db(db)
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("case", ["none", "categories", "text_and_sex"])
+@pytest.mark.parametrize(
+    ("dimension", "k"), [("service_subcategory", 3), ("reviewer_specialty", 2), ("layout", 9)]
+)
+def test_group_trend_matches_polars_and_statsmodels(con, rows, case, dimension, k):
+    kwargs, expr = FILTER_CASES[case]
+    want = rows.filter(expr)
+    sizes = want.group_by(dimension).len().sort(["len", dimension], descending=[True, False])
+    top = sizes[dimension].head(k).to_list()
+    want = want.with_columns(
+        period("quarter"),
+        pl.when(pl.col(dimension).is_in(top)).then(pl.col(dimension))
+        .otherwise(pl.lit(OTHER)).alias("group"),
+    )  # fmt: skip
+    got = q.group_trend(con, q.Filters(**kwargs), dimension, "quarter", k=k)
+    assert set(got["group"]) == set(top) | ({OTHER} if sizes.height > k else set())
+    assert got.height == want.select("period", "group").n_unique()
+    for r in got.iter_rows(named=True):
+        cell = want.filter(pl.col("period") == r["period"], pl.col("group") == r["group"])
+        ref = clustered_reference(cell)
+        assert (r["decisions"], r["overturned"]) == (cell.height, int(cell["overturned"].sum()))
+        assert isclose(r["deff"], ref["deff"], 1e-7)
+
+
+def test_changes_first_to_last_complete_period(con, rows):
+    f = q.Filters(date_to=date(2016, 12, 31))
+    series = q.group_trend(con, f, "service_category", "quarter", k=4)
+    changes = q.trend_changes(series)
+    complete = series.filter(~pl.col("partial"))["period"].unique().sort()
+    assert changes["first_period"].unique().to_list() == [complete[0]]
+    assert changes["last_period"].unique().to_list() == [complete[-1]]
+    assert series.filter(pl.col("partial"))["period"].min() < complete[0]  # a partial first
+    p_values = []
+    for c in changes.iter_rows(named=True):
+        at = series.filter(pl.col("group") == c["group"])
+        a = at.filter(pl.col("period") == c["first_period"]).row(0, named=True)
+        b = at.filter(pl.col("period") == c["last_period"]).row(0, named=True)
+        assert isclose(c["change"], b["rate"] - a["rate"])
+        assert c["ci_low"] < c["change"] < c["ci_high"]
+        da, db_ = max(1.0, a["deff"] or 1.0), max(1.0, b["deff"] or 1.0)
+        table = [[b["overturned"] / db_, (b["decisions"] - b["overturned"]) / db_],
+                 [a["overturned"] / da, (a["decisions"] - a["overturned"]) / da]]  # fmt: skip
+        expected = chi2_contingency(table, correction=False).expected_freq.min()
+        if expected >= 5:
+            want = chi2_contingency(table, correction=False).pvalue
+        else:
+            want = fisher_exact([[round(x) for x in row] for row in table]).pvalue
+        assert c["p_value"] == pytest.approx(want, rel=1e-9)
+        p_values.append(c["p_value"])
+    reject, q_values, _, _ = multipletests(p_values, alpha=0.05, method="fdr_bh")
+    assert changes["q_value"].to_list() == pytest.approx(q_values.tolist())
+    assert changes["beyond_noise"].to_list() == reject.tolist()
+
+
+def test_changes_need_two_complete_periods(con):
+    series = q.group_trend(con, q.Filters(), "service_category", "year")
+    one = series.filter(pl.col("period") == series["period"].min())
+    assert q.trend_changes(one).is_empty()
