@@ -26,7 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from common.paths import DEFAULT_DB, DEFAULT_EXPORTS
 from demo.corpus import DEFAULT_DEMO_DIR, DEFAULT_LETTERS, DEFAULT_SEED, write_corpus
 from imr.demo_run import CHECK_LETTERS, demo_command
-from imr.failures import EXIT_QUARANTINED, EXIT_USAGE, Failure, explained
+from imr.failures import EXIT_INTERRUPTED, EXIT_QUARANTINED, EXIT_USAGE, Failure, explained
 from imr.ingest_run import check_and_repair, ingest_and_refresh, renormalize_and_refresh
 from imr.reports import print_coverage, print_letter, print_rates, print_renormalized, print_summary
 from ingest.extract import DEFAULT_EXTRACTOR, EXTRACTORS
@@ -339,6 +339,8 @@ def guarded(db: Path) -> Iterator[None]:
             yield
     except Failure as exc:
         fail(exc.message, exc.code)
+    except KeyboardInterrupt:  # before ingest took over Ctrl-C (starting, waiting for a lock)
+        fail("interrupted; nothing was written.", EXIT_INTERRUPTED)
 
 
 def parse_where(pairs: list[str] | None) -> Filters:

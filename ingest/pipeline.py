@@ -107,16 +107,16 @@ def ingest_paths(
     already stored from different text replace it (instead of a `case_conflict`)."""
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
-    files, problems, ignored = discover(paths)
-    summary = RunSummary(seen=len(files) + len(problems), ignored=ignored)
-    known, run_id = _start_run(db_path, paths, extractor)
-    if replace:
-        known = KnownFiles(set(), set())
     stop = _StopRequest()
-    batch = _Batch(db_path, summary, failed=list(problems), stop=stop, replace=replace)
     with stop.installed():
+        files, problems, ignored = discover(paths)
+        summary = RunSummary(seen=len(files) + len(problems), ignored=ignored)
+        known, run_id = _start_run(db_path, paths, extractor)
+        if replace:
+            known = KnownFiles(set(), set())
+        batch = _Batch(db_path, summary, failed=list(problems), stop=stop, replace=replace)
         try:
-            plan = _plan(files, known, extractor=extractor, max_bytes=max_bytes)
+            plan = _plan(files, known, extractor=extractor, max_bytes=max_bytes, stop=stop)
             summary.skipped, summary.duplicates = plan.skipped, plan.duplicates
             batch.failed += plan.failures
             _parse_and_write(plan, batch, workers, limits, on_progress, total=len(files))
@@ -130,8 +130,10 @@ def ingest_paths(
 
 
 class _StopRequest:
-    """Ctrl-C and SIGTERM stop the run, but never between a batch's commit and its count:
-    a signal that arrives while a batch is written waits until the summary has counted it."""
+    """Ctrl-C and SIGTERM stop the run at the next safe point: between files, never between
+    a batch's commit and its count, never inside the process pool's own locks (a
+    KeyboardInterrupt raised there deadlocked its shutdown). The handler only records the
+    request; `check()` raises KeyboardInterrupt where stopping is safe."""
 
     def __init__(self) -> None:
         self.requested = False
@@ -139,7 +141,9 @@ class _StopRequest:
 
     def _handle(self, signum: int, frame: object) -> None:
         self.requested = True
-        if not self.depth:
+
+    def check(self) -> None:
+        if self.requested and not self.depth:
             raise KeyboardInterrupt
 
     @contextmanager
@@ -164,8 +168,8 @@ class _StopRequest:
             yield
         finally:
             self.depth -= 1
-        if then_stop and self.requested and not self.depth:
-            raise KeyboardInterrupt
+        if then_stop:
+            self.check()
 
 
 @dataclass(frozen=True)
@@ -261,7 +265,8 @@ def _parse_and_write(
     total: int,
 ) -> None:
     done = plan.skipped + plan.duplicates
-    for outcome in run_jobs(plan.jobs, workers or os.cpu_count() or 1, limits or Limits.from_env()):
+    limits = limits or Limits.from_env()
+    for outcome in run_jobs(plan.jobs, workers or os.cpu_count() or 1, limits, batch.stop.check):
         batch.add(outcome)
         done += 1
         if on_progress:
@@ -271,12 +276,15 @@ def _parse_and_write(
     batch.write()
 
 
-def _plan(files: list[Path], known: KnownFiles, *, extractor: str, max_bytes: int) -> Plan:
+def _plan(
+    files: list[Path], known: KnownFiles, *, extractor: str, max_bytes: int, stop: _StopRequest
+) -> Plan:
     """Per file: skip (known), duplicate (same bytes seen earlier), fail early, or parse."""
     plan = Plan()
     run_shas: set[str] = set()
     demo_dirs: dict[Path, bool] = {}
     for file in files:
+        stop.check()
         try:
             st = file.stat()
             if not stat.S_ISREG(st.st_mode):  # a named pipe would block the run for ever

@@ -11,8 +11,9 @@ the others are parsed as usual. Files always parse in a child process, never in 
 from __future__ import annotations
 
 import os
+import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -22,16 +23,18 @@ from ingest.model import FailedFile, ParsedFile
 from ingest.worker import FileJob, process_file
 
 IN_FLIGHT_PER_WORKER = 2  # small, so a dead worker sends few innocent files to the retry
+POLL_SECONDS = 0.25  # how soon a Ctrl-C is noticed while workers parse
 WALL_SLACK_SECONDS = 30  # no result for cpu_seconds + this: the workers are stuck; kill them
 
 
 def run_jobs(
-    jobs: list[FileJob], workers: int, limits: Limits
+    jobs: list[FileJob], workers: int, limits: Limits, check: Callable[[], None] = lambda: None
 ) -> Iterator[ParsedFile | FailedFile]:
-    """One outcome per job (in completion order), whatever happens to the workers."""
+    """One outcome per job (in completion order), whatever happens to the workers. `check`
+    is called at least every POLL_SECONDS and may raise (KeyboardInterrupt) to stop."""
     if not jobs:
         return
-    runner = _Runner(limits)
+    runner = _Runner(limits, check)
     try:
         yield from runner.run(deque(jobs), max(1, min(workers, len(jobs))))
         suspects, runner.suspects = runner.suspects, []
@@ -57,8 +60,8 @@ def _killed(job: FileJob) -> FailedFile:
 
 
 class _Runner:
-    def __init__(self, limits: Limits) -> None:
-        self.limits = limits
+    def __init__(self, limits: Limits, check: Callable[[], None]) -> None:
+        self.limits, self.check = limits, check
         self.pool: ProcessPoolExecutor | None = None
         self.suspects: list[FileJob] = []  # in flight when a worker died
 
@@ -75,6 +78,7 @@ class _Runner:
         in_flight: dict[Future, FileJob] = {}
         limit = self.limits.cpu_seconds
         timeout = limit + WALL_SLACK_SECONDS if limit else None
+        progress = time.monotonic()
         while pending or in_flight:
             while pending and len(in_flight) < workers * IN_FLIGHT_PER_WORKER:
                 job = pending.popleft()
@@ -86,10 +90,14 @@ class _Runner:
             if not in_flight:
                 pool = self._new_pool(workers)
                 continue
-            done, _ = wait(in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
-            if not done:  # stuck past any CPU limit (blocked in the kernel?): end the workers
-                self._kill_workers()
+            done, _ = wait(in_flight, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+            self.check()
+            if not done:
+                if timeout and time.monotonic() - progress > timeout:
+                    self._kill_workers()  # stuck past any CPU limit (blocked in the kernel?)
+                    progress = time.monotonic()
                 continue
+            progress = time.monotonic()
             if any(isinstance(f.exception(), BrokenProcessPool) for f in done):
                 wait(in_flight)  # every other future of a broken pool ends at once
                 for future, job in in_flight.items():
