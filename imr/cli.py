@@ -58,7 +58,7 @@ err = Console(stderr=True)
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """The one error printer: `Error: <message>` on stderr, then exit with `code`."""
-    err.print(f"[red]Error:[/] {message}", highlight=False)
+    err.print(f"[red]Error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -244,3 +244,23 @@ def test_uploads_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     with pytest.raises(upload.UploadsDisabled):
         upload.ingest([("seed.txt", SEED_LETTER.read_bytes())], tmp_path / "imr.duckdb")
     assert not (tmp_path / "imr.duckdb").exists()
+
+
+def test_first_start_says_the_demo_quarantine_is_deliberate(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import imr.cli as cli
+    from ingest.model import FailedFile
+    from ingest.pipeline import RunSummary
+
+    broken = [FailedFile(f"/x/broken/{i}.pdf", None, "extract", "corrupt_pdf") for i in range(3)]
+    served: list[str] = []
+    monkeypatch.setattr(cli, "DEFAULT_DEMO_DIR", tmp_path / "demo")
+    monkeypatch.setattr(cli, "write_corpus", lambda *a, **k: None)
+    monkeypatch.setattr(cli, "ingest_and_refresh", lambda *a, **k: RunSummary(quarantined=broken))
+    monkeypatch.setattr(cli, "check_and_repair", lambda db: [])
+    monkeypatch.setattr(cli.os, "execv", lambda exe, args: served.extend(args))
+    result = imr("app", "--db", tmp_path / "new.duckdb", "--demo")
+    assert result.exit_code == 0, result.output
+    assert "deliberate examples of bad input" in result.output and "Data page" in result.output
+    assert served[served.index("--server.address") + 1] == "127.0.0.1"
