@@ -1,9 +1,11 @@
 """Case: one letter in full - header, reviewer, every item with both citations, the source."""
 
-from pathlib import Path
+from contextlib import closing
 
 import streamlit as st
 
+from queries import open_db
+from queries.source_file import source_file
 from ui import data
 from ui import format as fmt
 from ui.common import demo_banner
@@ -70,14 +72,15 @@ for it in items.iter_rows(named=True):
 
 with st.expander("Clinical case summary", expanded=False):
     st.markdown(fmt.md(L.get("clinical_summary")) or "-")
-source = Path(L["source_path"])
-if source.is_file():
+with closing(open_db(data.db_path())) as con:  # bytes only if the file is still the one ingested
+    source = source_file(con, L["letter_id"])
+if source.data is not None:
     st.download_button(
         f"Download source file ({source.name})",
-        source.read_bytes(),
+        source.data,
         source.name,
         icon=":material/download:",
         on_click="ignore",
     )
 else:
-    st.caption(f"Source file not available on this server: {L['source_path']}")
+    st.caption(f"Source file {fmt.md(source.name)}: {source.reason}.")
