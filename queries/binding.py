@@ -40,10 +40,12 @@ def registered(con: duckdb.DuckDBPyConnection, table: pa.Table) -> Iterator[str]
 
 
 @contextmanager
-def bound(con: duckdb.DuckDBPyConnection, f: Filters) -> Iterator[tuple[str, dict[str, object]]]:
+def bound(
+    con: duckdb.DuckDBPyConnection, f: Filters, *, prefix: str = ""
+) -> Iterator[tuple[str, dict[str, object]]]:
     index = index_of(con) if f.text else None
     if index is None:
-        yield f.where()
+        yield f.where(prefix=prefix)
         return
     with registered(con, fulltext.keys(index, f.text)) as name:
-        yield f.where(text_table=name)
+        yield f.where(text_table=name, prefix=prefix)

@@ -138,4 +138,4 @@ def test_formats() -> None:
     assert fmt.date_span(date(2016, 12, 9), date(2017, 2, 1)) == "Dec 2016 – Feb 2017"
     assert fmt.date_span(date(2016, 12, 9), date(2017, 2, 1), short=True) == "2016–2017"
     assert fmt.period(date(2016, 4, 1), "quarter") == "2016 Q2"
-    assert fmt.md("cost $100 <b>") == "cost \\$100 &lt;b>"
+    assert fmt.md("cost $100 <b>") == "cost \\$100 \\<b\\>"

@@ -16,7 +16,7 @@ demo_banner(s)
 c = st.columns(5)
 c[0].metric("Letters (cases)", f"{s['letters']:,}")
 c[1].metric("Decisions (items)", f"{s['decisions']:,}")
-c[2].metric("Decided", fmt.date_span(s["first_date"], s["last_date"], short=True))
+c[2].metric("Decided", fmt.date_span(s["first_date"], s["last_date"]))
 c[3].metric("Demo / real letters", f"{s['demo_letters']:,} / {figures.real_letters(s):,}")
 versions = data.parser_versions()
 older = figures.older_parser_letters(versions, PARSER_VERSION)
@@ -34,7 +34,7 @@ if older:
 st.caption(
     f"Decided {fmt.date_span(s['first_date'], s['last_date'])}; "
     f"{fmt.count(s['undated_letters'], 'letters')} carry no decision date (copies without "
-    f"the header block). Database: `{data.db_path()}`."
+    f"the header block). Database: {fmt.md(data.db_path())}."
 )
 
 st.subheader("Letter layouts")
