@@ -78,7 +78,7 @@ def _mid_period(df: pl.DataFrame, grain: str) -> pl.DataFrame:
     so it must not sit on a policy line dated 1 January."""
     start = pl.col("period").cast(pl.Datetime("ms"))
     end = start.dt.offset_by(_STEP.get(grain, "3mo"))
-    return df.with_columns(mid=start + (end - start) / 2)
+    return df.with_columns(mid=start + (end - start) / 2, start=start, end=end)
 
 
 def trend_chart(
@@ -87,9 +87,11 @@ def trend_chart(
     grain: str = "quarter",
     line: bool = True,
     marks: pl.DataFrame | None = None,
-) -> alt.VConcatChart:
-    """Overturn rate over time with its 95 % band, policy breakpoints, and decision volume.
+) -> tuple[alt.LayerChart, alt.Chart]:
+    """Overturn rate over time with its 95 % band and policy breakpoints; decision volume.
 
+    Two charts sharing one explicit time domain, not a vconcat: Vega cannot fit a concat to
+    its container, so a concat ran past the page column.
     `line=False` draws the periods as points with whiskers only: with too few periods for a
     trend, a line would suggest one.
     """
@@ -106,7 +108,13 @@ def trend_chart(
     marks = marks.with_row_index("row").with_columns(
         dy=pl.col("row") * 14, right=pl.col("date") > middle if middle else pl.lit(False)
     )
-    x = alt.X("mid:T", title=None, axis=_time_axis(grain, df.height))
+    domain = [df["start"].min(), df["end"].max()]
+    x = alt.X(
+        "mid:T",
+        title=None,
+        axis=_time_axis(grain, df.height),
+        scale=alt.Scale(domain=[d.isoformat() for d in domain]),
+    )
     base = alt.Chart(df)
     tooltip = [alt.Tooltip("period:T", title="period start"), *_tooltip("partial")[1:]]
     if line:
@@ -116,14 +124,15 @@ def trend_chart(
         band = base.mark_rule(color=BLUE).encode(x=x, y="ci_low:Q", y2="ci_high:Q")
         rates = base.mark_point(color=BLUE, filled=True, size=60)
     rates = rates.encode(x=x, y=alt.Y("rate:Q", axis=_rate_axis()), tooltip=tooltip)
-    rule = alt.Chart(marks).mark_rule(color=VERMILLION, strokeDash=[4, 3]).encode(x="date:T")
+    at = alt.X("date:T", scale=alt.Scale(domain=[d.isoformat() for d in domain]))
+    rule = alt.Chart(marks).mark_rule(color=VERMILLION, strokeDash=[4, 3]).encode(x=at)
     texts = [
         alt.Chart(marks.filter(pl.col("right") == side))
         .mark_text(align=align, dx=dx, color=VERMILLION, baseline="top")
-        .encode(x="date:T", y=alt.Y("dy:Q", scale=None), text="label:N")
+        .encode(x=at, y=alt.Y("dy:Q", scale=None), text="label:N")
         for side, align, dx in ((False, "left", 4), (True, "right", -4))
     ]
-    top = alt.layer(band, rates, rule, *texts).properties(height=260, width="container")
+    top = alt.layer(band, rates, rule, *texts).properties(height=260)
     volume = (
         base.mark_bar(color=GREY)
         .encode(
@@ -134,9 +143,9 @@ def trend_chart(
                 alt.Tooltip("decisions:Q", format=","),
             ],
         )
-        .properties(height=90, width="container")
+        .properties(height=90)
     )
-    return alt.vconcat(top, volume).resolve_scale(x="shared")
+    return top, volume
 
 
 def _ranked_order(df: pl.DataFrame, label: str) -> list[str]:

@@ -17,7 +17,7 @@ if empty(s["decisions"]):
 demo_banner(s)
 small_data_notice(s)
 
-c = st.columns(5)
+c = st.columns([1, 1, 1.2, 1.8, 1])
 c[0].metric("Letters (cases)", f"{s['letters']:,}")
 c[1].metric("Decisions (items)", f"{s['decisions']:,}")
 c[2].metric(
@@ -49,9 +49,9 @@ trend = data.trend(grain, f, letters=False)  # the chart counts decisions
 sentence = takeaways.trend(trend, grain)
 st.markdown(fmt.md(sentence))
 if not trend.is_empty():
-    st.altair_chart(
-        charts.trend_chart(trend, grain=grain, line=takeaways.has_trend(trend)), width="stretch"
-    )
+    rates, volume = charts.trend_chart(trend, grain=grain, line=takeaways.has_trend(trend))
+    st.altair_chart(rates, width="stretch")
+    st.altair_chart(volume, width="stretch")
     st.caption(
         "Dashed lines: MTUS Chronic Pain & Opioid update (Dec 2017), MTUS Drug Formulary "
         "(Jan 2018), COVID-19 (2020), where they fall inside the data. Grey bars: decisions "
