@@ -76,7 +76,7 @@ class Comparison:
     @property
     def small(self) -> list[str]:
         """The groups with fewer decisions than the minimum n Breakdown ranks."""
-        return [t for t, n in (("A", self.a_n), ("B", self.b_n)) if n < MIN_N]
+        return [t for t, n in (("A", self.a_n), ("B", self.b_n)) if 0 < n < MIN_N]
 
     def verdict(self) -> str:
         """What the interval and the test say together; never one contradicting the other.

@@ -76,7 +76,17 @@ def _periods(n: int, grain: str) -> pl.DataFrame:
         {"month": "1mo", "quarter": "3mo", "year": "1y"}[grain],
         eager=True,
     )[:n]
-    return pl.DataFrame({"period": starts, "decisions": [40] * n, "overturned": [4] * n, "rate": [0.1] * n, "ci_low": [0.05] * n, "ci_high": [0.2] * n, "partial": [False] * n})  # fmt: skip
+    return pl.DataFrame(
+        {
+            "period": starts,
+            "decisions": [40] * n,
+            "overturned": [4] * n,
+            "rate": [0.1] * n,
+            "ci_low": [0.05] * n,
+            "ci_high": [0.2] * n,
+            "partial": [False] * n,
+        }
+    )
 
 
 @pytest.mark.parametrize(
@@ -104,9 +114,24 @@ def test_too_few_periods_draw_points_without_a_line() -> None:
 
 
 def test_one_decision_whiskers_do_not_set_the_rate_axis() -> None:
-    one = pl.DataFrame({"cat": ["A", "B"], "decisions": [400, 1], "overturned": [40, 1], "rate": [0.1, 1.0], "ci_low": [0.07, 0.21], "ci_high": [0.13, 1.0], "small": [False, True]})  # fmt: skip
+    one = pl.DataFrame(
+        {
+            "cat": ["A", "B"],
+            "decisions": [400, 1],
+            "overturned": [40, 1],
+            "rate": [0.1, 1.0],
+            "ci_low": [0.07, 0.21],
+            "ci_high": [0.13, 1.0],
+            "small": [False, True],
+        }
+    )
     assert charts.axis_max(one) == 1.0  # its bar (100 %) still shows
-    zero = one.with_columns(overturned=pl.Series([40, 0]), rate=pl.Series([0.1, 0.0]), ci_low=pl.Series([0.07, 0.0]), ci_high=pl.Series([0.13, 0.79]))  # fmt: skip
+    zero = one.with_columns(
+        overturned=pl.Series([40, 0]),
+        rate=pl.Series([0.1, 0.0]),
+        ci_low=pl.Series([0.07, 0.0]),
+        ci_high=pl.Series([0.13, 0.79]),
+    )
     assert charts.axis_max(zero) == pytest.approx(0.2)  # not 0.79: the 0-of-1 whisker is clipped
     spec = charts.rate_bars(zero, "cat").to_dict()
     assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, pytest.approx(0.2)]
@@ -122,10 +147,23 @@ def test_rates_are_written_8_7_space_percent_in_charts() -> None:
 
 
 def test_heatmap_colour_scale_ignores_small_cells() -> None:
-    cells = pl.DataFrame({"x": ["a", "a", "b", "b"], "y": ["p", "q", "p", "q"], "decisions": [100, 2, 80, 60], "overturned": [10, 2, 20, 9], "rate": [0.1, 1.0, 0.25, 0.15], "ci_low": [0.05, 0.3, 0.16, 0.08], "ci_high": [0.17, 1.0, 0.35, 0.26], "small": [False, True, False, False]})  # fmt: skip
+    cells = pl.DataFrame(
+        {
+            "x": ["a", "a", "b", "b"],
+            "y": ["p", "q", "p", "q"],
+            "decisions": [100, 2, 80, 60],
+            "overturned": [10, 2, 20, 9],
+            "rate": [0.1, 1.0, 0.25, 0.15],
+            "ci_low": [0.05, 0.3, 0.16, 0.08],
+            "ci_high": [0.17, 1.0, 0.35, 0.26],
+            "small": [False, True, False, False],
+        }
+    )
     spec = charts.heatmap(cells, "x", "y").to_dict()
     colour = spec["layer"][0]["encoding"]["color"]
     assert colour["condition"]["test"] == "datum.small"  # grey, outside the scale
+    # the numbers' ink is a literal colour: sharing the rate scale made Vega draw nothing
+    assert spec["resolve"]["scale"]["color"] == "independent"
     assert colour["scale"]["domain"] == [0.1, 0.25]  # not 1.0 from the 2-decision cell
     ink = {(r["x"], r["y"]): r["ink"] for r in next(iter(spec["datasets"].values()))}
     assert ink[("a", "p")] == "white" and ink[("b", "p")] == "black"  # dark / light viridis

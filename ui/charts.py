@@ -243,4 +243,5 @@ def heatmap(df: pl.DataFrame, x: str, y: str) -> alt.LayerChart:
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("decisions:Q", format=","), color=alt.Color("ink:N", scale=None)
     )
-    return alt.layer(cells, text).properties(height=alt.Step(26))
+    # the numbers' ink is a literal colour, not on the rate scale: keep the two apart
+    return alt.layer(cells, text).resolve_scale(color="independent").properties(height=alt.Step(26))
