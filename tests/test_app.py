@@ -465,3 +465,10 @@ def test_a_search_without_words_says_what_to_do(app) -> None:
 def test_cases_has_the_synthetic_notice_and_human_headers(app) -> None:
     at = app("cases")
     assert any("Demo data" in w.value for w in at.warning)
+
+
+def test_decided_states_the_actual_span(app, db: Path) -> None:
+    at = app()
+    first, last = sql(db, "select min(decision_date), max(decision_date) from letters")[0]
+    span = f"{first:%b %Y} – {last:%b %Y}"
+    assert any(f"Decided {span}" in c.value for c in at.caption)

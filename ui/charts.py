@@ -33,10 +33,12 @@ def breakpoints() -> pl.DataFrame:
 # Vega's `%` format writes `8.7%`; the house style everywhere is `8.7 %` (common/numbers.py).
 PCT_LABEL = "replace(format(datum.value, '.1~%'), '%', ' %')"
 _STEP = {"month": "1mo", "quarter": "3mo", "year": "1y"}
+AXIS_EXTENT = 44  # px for y-axis labels, the same on stacked charts so their x axes align
 
 
 def _rate_axis(title: str = "Overturn rate (decisions)") -> alt.Axis:
-    return alt.Axis(labelExpr=PCT_LABEL, title=title)  # ~ trims zeros: 10 %, 12.5 %
+    # ~ trims zeros (10 %, 12.5 %); minExtent lines the trend's two charts up on one x
+    return alt.Axis(labelExpr=PCT_LABEL, title=title, minExtent=AXIS_EXTENT)
 
 
 def _with_text(df: pl.DataFrame) -> pl.DataFrame:
@@ -137,7 +139,9 @@ def trend_chart(
         base.mark_bar(color=GREY)
         .encode(
             x=x,
-            y=alt.Y("decisions:Q", title="Decisions"),
+            y=alt.Y(
+                "decisions:Q", title="Decisions", axis=alt.Axis(minExtent=AXIS_EXTENT, tickCount=3)
+            ),
             tooltip=[
                 alt.Tooltip("period:T", title="period start"),
                 alt.Tooltip("decisions:Q", format=","),

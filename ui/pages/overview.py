@@ -17,7 +17,7 @@ if empty(s["decisions"]):
 demo_banner(s)
 small_data_notice(s)
 
-c = st.columns([1, 1, 1.2, 1.8, 1])
+c = st.columns(4)
 c[0].metric("Letters (cases)", f"{s['letters']:,}")
 c[1].metric("Decisions (items)", f"{s['decisions']:,}")
 c[2].metric(
@@ -27,19 +27,15 @@ c[2].metric(
     f"{fmt.rate_of(s['overturned'], s['decisions'])}",
 )
 c[3].metric(
-    "Decided",
-    fmt.date_span(s["first_date"], s["last_date"]),
-    help=f"First and last decision date of the matching letters; "
-    f"{fmt.count(s['undated_letters'], 'letters')} carry no decision date",
-)
-c[4].metric(
     "Demo letters",
     fmt.pct(figures.demo_share(s), 0),
     help=f"{s['demo_letters']:,} of {s['letters']:,} letters are synthetic",
 )
 st.caption(
     f"Overturn rate {fmt.rate_with_ci(s['rate'], s['ci_low'], s['ci_high'])}: "
-    f"{fmt.rate_of(s['overturned'], s['decisions'])}."
+    f"{fmt.rate_of(s['overturned'], s['decisions'])}. Decided "
+    f"{fmt.date_span(s['first_date'], s['last_date'])} (first to last decision date; "
+    f"{fmt.count(s['undated_letters'], 'letters')} carry none)."
 )
 
 st.subheader("Overturn rate over time")
