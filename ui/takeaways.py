@@ -35,7 +35,8 @@ def trend(df: pl.DataFrame, grain: str = "quarter", *, min_n: int = MIN_N) -> st
         )
     a, b = full.row(0, named=True), full.row(-1, named=True)
     pa, pb = fmt.period(a["period"], grain), fmt.period(b["period"], grain)
-    word = "rose" if b["rate"] > a["rate"] else "fell" if b["rate"] < a["rate"] else "held"
+    same = fmt.pct(a["rate"]) == fmt.pct(b["rate"])  # "rose from 10.9 % to 10.9 %" reads wrong
+    word = "held" if same else "rose" if b["rate"] > a["rate"] else "fell"
     low, high = newcombe_diff(b["overturned"], b["decisions"], a["overturned"], a["decisions"])
     noise = "beyond" if low > 0 or high < 0 else "within"
     return (
