@@ -66,3 +66,17 @@ def test_min_n_is_one_constant() -> None:
     assert toml["min_n"] == MIN_N
     for fn in (queries.overturn_rate_by, takeaways.trend, takeaways.movers):
         assert signature(fn).parameters["min_n"].default == MIN_N, fn.__name__
+
+
+def test_compare_defaults_to_the_last_two_years_the_data_holds() -> None:
+    from datetime import date
+
+    spans = figures.compare_spans(date(2016, 12, 1), date(2017, 2, 28))  # the 40 real letters
+    assert spans == {
+        "A": (date(2016, 1, 1), date(2016, 12, 31)),
+        "B": (date(2017, 1, 1), date(2017, 12, 31)),
+    }
+    half = figures.compare_spans(date(2017, 1, 1), date(2017, 12, 31))
+    assert half["A"] == (date(2017, 1, 1), date(2017, 7, 2))
+    assert half["B"] == (date(2017, 7, 3), date(2017, 12, 31))
+    assert figures.compare_spans(None, None)["B"] == (date(2018, 1, 1), date(2018, 12, 31))

@@ -94,6 +94,7 @@ def fresh(fn: Query[P, R]) -> Callable[P, R]:
 
 
 summary = cached(queries.summary)
+data_span = cached(queries.data_span)
 overturn_rate_by = cached(queries.overturn_rate_by)
 trend = cached(queries.trend)
 filter_options = cached(queries.filter_options)

@@ -5,6 +5,7 @@ stay thin (no arithmetic in ui/pages/): pure functions of query results, unit-te
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -72,3 +73,22 @@ def page_count(total: int, size: int) -> int:
 def page_offset(page: int, size: int) -> int:
     """Rows before 1-based `page`."""
     return (page - 1) * size
+
+
+def compare_spans(first: date | None, last: date | None) -> dict[str, tuple[date, date]]:
+    """Compare's default periods: the last two calendar years the data holds (so neither
+    group starts empty on a small corpus), or 2017 vs 2018 when nothing is dated."""
+    if first is None or last is None:
+        return {
+            "A": (date(2017, 1, 1), date(2017, 12, 31)),
+            "B": (date(2018, 1, 1), date(2018, 12, 31)),
+        }
+    b_year = last.year
+    a_year = max(first.year, b_year - 1)
+    if a_year == b_year:  # one calendar year of data: its two halves
+        middle = first + (last - first) / 2
+        return {"A": (first, middle), "B": (middle + timedelta(days=1), last)}
+    return {
+        "A": (date(a_year, 1, 1), date(a_year, 12, 31)),
+        "B": (date(b_year, 1, 1), date(b_year, 12, 31)),
+    }

@@ -16,10 +16,6 @@ from ui.common import demo_banner, link_notices, small_data_notice
 
 PERIOD = "period"
 FIELDS = [PERIOD, *(d for d in CHOICE_FIELDS if d in DIMENSIONS)]
-DEFAULT_SPANS = {
-    "A": (date(2017, 1, 1), date(2017, 12, 31)),
-    "B": (date(2018, 1, 1), date(2018, 12, 31)),
-}
 
 
 def label(name: str) -> str:
@@ -40,7 +36,7 @@ def side(name: str, tag: str, options: dict[str, list[str]], col) -> dict:
     """The changes this side makes to the sidebar filters."""
     key, url_key = f"cmp_{tag}_{name}", tag.lower()
     if name == PERIOD:
-        urlstate.bind(url_key, key, span, DEFAULT_SPANS[tag])
+        urlstate.bind(url_key, key, span, figures.compare_spans(*data.data_span())[tag])
         chosen = col.date_input(f"{tag}: decided between", key=key)
         urlstate.publish(url_key, key, lambda v: [d.isoformat() for d in v or ()])
         return {"date_from": chosen[0], "date_to": chosen[-1]} if chosen else {}
