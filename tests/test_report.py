@@ -194,3 +194,13 @@ def test_report_opens_offline_in_chromium(built, tmp_path: Path) -> None:
         assert page.evaluate("() => window.__xss === undefined && !document.querySelector('img')")
         browser.close()
     assert asked == [path.as_uri()], asked  # the file itself and nothing else
+
+
+def test_report_module_is_pure() -> None:
+    import ast
+
+    tree = ast.parse(Path(report.__file__).read_text("utf-8"))
+    names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert not {m for m in names if m.split(".")[0] == "streamlit"}
+    assert "vl_convert" in names  # the renderer is a runtime dependency, imported here

@@ -64,8 +64,10 @@ class Report:
         chart: alt.TopLevelMixin | None = None,
         table: pl.DataFrame | None = None,
         note: str = "",
-    ) -> None:
+    ) -> Any:
+        """Add a section; returns `chart`, so a page can draw what it adds in one line."""
         self.sections.append(Section(heading, tuple(s for s in sentences if s), chart, table, note))
+        return chart
 
 
 def headline(s: Mapping[str, Any]) -> list[tuple[str, str]]:

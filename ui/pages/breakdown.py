@@ -4,7 +4,7 @@ import streamlit as st
 
 from queries.filters import CHOICE_FIELDS
 from queries.vocab import DIMENSIONS, MIN_N
-from ui import charts, data, downloads, sidebar, takeaways
+from ui import charts, data, downloads, report_button, sidebar, takeaways
 from ui.common import demo_banner, empty
 
 DRILL = {"service_category": "service_subcategory", "service_subcategory": "drug_class"}
@@ -23,6 +23,7 @@ s = data.summary(f).row(0, named=True)
 if empty(s["decisions"]):
     st.stop()
 demo_banner(s)
+rep = report_button.start("Breakdown", f, s)
 c1, c2 = st.columns([3, 1])
 dim = c1.selectbox("Break down by", CHOOSABLE, format_func=DIMENSIONS.get, key="bd_dim")
 min_n = c2.number_input("Minimum n (decisions) to rank", 1, 10_000, MIN_N, key="bd_min_n")
@@ -30,10 +31,11 @@ min_n = c2.number_input("Minimum n (decisions) to rank", 1, 10_000, MIN_N, key="
 
 def bar_chart(dimension: str, filters, key: str):
     df = data.overturn_rate_by(dimension, filters, min_n=min_n, letters=False)
-    st.markdown(f"**{DIMENSIONS[dimension]}** - {takeaways.bars(df, dimension)}")
+    said = takeaways.bars(df, dimension)
+    st.markdown(f"**{DIMENSIONS[dimension]}** - {said}")
     if df.is_empty():
         return None
-    chart = charts.rate_bars(df, dimension)
+    chart = rep.add(DIMENSIONS[dimension], said, chart=charts.rate_bars(df, dimension), table=df)
     return st.altair_chart(chart, width="stretch", on_select="rerun", key=key)
 
 
@@ -42,10 +44,9 @@ selection = (event or {}).get("selection", {})  # a VegaLiteState is a dict too
 picked = [p[dim] for p in selection.get(charts.SELECTION) or [] if dim in p]
 local = f.replace(**{dim: tuple(picked)}) if picked else f
 if picked:
-    st.info(
-        f"Charts below are filtered to {DIMENSIONS[dim]} = {', '.join(picked)} "
-        "(click the bar again to clear)."
-    )
+    below = f"Charts below are filtered to {DIMENSIONS[dim]} = {', '.join(picked)}"
+    st.info(f"{below} (click the bar again to clear).")
+    rep.add("Picked", below + ".")
 for other in [d for d in (DRILL.get(dim), *OTHERS) if d and d != dim]:
     bar_chart(other, local, f"bd_{other}")
 
@@ -61,5 +62,7 @@ st.markdown(
     "Cell colour = overturn rate of decisions; number = decisions (n); faded cells are "
     f"below n = {min_n}."
 )
-st.altair_chart(charts.heatmap(cells, "service_category", "reviewer_specialty"), width="stretch")
+heat = charts.heatmap(cells, "service_category", "reviewer_specialty")
+st.altair_chart(rep.add("Reviewer specialty × service category", chart=heat), width="stretch")
 downloads.buttons(local, key="breakdown")
+report_button.button(rep, key="breakdown")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from queries.vocab import GRAINS, MIN_N
-from ui import charts, data, downloads, figures, sidebar, takeaways
+from ui import charts, data, downloads, figures, report_button, sidebar, takeaways
 from ui import format as fmt
 from ui.common import demo_banner, empty
 
@@ -13,6 +13,7 @@ s = data.summary(f).row(0, named=True)
 if empty(s["decisions"]):
     st.stop()
 demo_banner(s)
+rep = report_button.start("Overview", f, s)
 
 c = st.columns(5)
 c[0].metric("Letters (cases)", f"{s['letters']:,}")
@@ -42,8 +43,10 @@ st.caption(
 st.subheader("Overturn rate over time")
 grain = st.segmented_control("Period", GRAINS, default="quarter", key="overview_grain") or "quarter"
 trend = data.trend(grain, f, letters=False)  # the chart counts decisions
-st.markdown(takeaways.trend(trend, grain))
-st.altair_chart(charts.trend_chart(trend), width="stretch")
+said = takeaways.trend(trend, grain)
+st.markdown(said)
+chart = rep.add("Overturn rate over time", said, chart=charts.trend_chart(trend), table=trend)
+st.altair_chart(chart, width="stretch")
 st.caption(
     "Dashed lines: MTUS Chronic Pain & Opioid update (Dec 2017), MTUS Drug Formulary "
     "(Jan 2018), COVID-19 (2020). Grey bars: decisions per period."
@@ -55,6 +58,7 @@ moved = takeaways.movers(by_year, "service_category", "decision_year")
 if moved.is_empty():
     st.caption(f"Needs two decision years with at least {MIN_N} decisions in a category.")
 else:
+    rep.add("Top movers: service categories, last two decision years", table=moved.head(8))
     st.dataframe(
         figures.as_percent(moved.head(8), "rate_before", "rate_after"),
         hide_index=True,
@@ -77,3 +81,4 @@ else:
         "shown."
     )
 downloads.buttons(f, key="overview")
+report_button.button(rep, key="overview")
