@@ -140,8 +140,18 @@ def test_table_formats_and_truncates() -> None:
     out = report.table_html(df)
     assert out.count("<tr>") == report.MAX_ROWS + 1  # header + rows
     assert ">12.3 %</td>" in out and ">50.0 %</td>" in out and ">1,234</td>" in out
-    assert ">12.3</td>" in out and ">yes</td>" in out
+    assert ">12.34</td>" in out and ">yes</td>" in out
     assert f"First {report.MAX_ROWS:,} of {report.MAX_ROWS + 3:,} rows" in out
+
+
+def test_share_columns_follow_the_query_layers_names() -> None:
+    df = pl.DataFrame(
+        {"adjusted_rate": [0.2], "adjusted_low": [0.1], "oe": [1.5], "oe_low": [0.9],
+         "ci_low_points": [-3.2], "ci_low_clustered": [0.155], "p_value": [0.0123]}
+    )  # fmt: skip
+    out = report.table_html(df)
+    for cell in ("20.0 %", "10.0 %", "1.50", "0.9", "-3.20", "15.5 %", "0.0123"):
+        assert f">{cell}</td>" in out, (cell, out)
 
 
 def test_svg_refuses_script_in_renderer_output(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,7 +25,7 @@ from ui import format as fmt
 MAX_ROWS = 500  # rows of one table written out; the CSV downloads carry the rest
 CHART_WIDTH = 640  # px for charts that stretch to the page in the app
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-_SHARE_NAMES = {"rate", "ci_low", "ci_high", "change", "share", "oe_low", "oe_high"}
+_SHARE_NAMES = {"rate", "ci_low", "ci_high", "change", "share"}
 _LABELS = {"ci_low": "95 % CI from", "ci_high": "to", "q_value": "BH q", "n": "n"}
 _TAG = re.compile(r"<\s*([A-Za-z][\w:.-]*)([^>]*)>")  # text's own `<` comes escaped
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
@@ -127,14 +127,27 @@ def plain_markup(markup: str) -> bool:
     return True
 
 
-def _is_share(name: str, dtype: pl.DataType) -> bool:
-    if not dtype.is_float():
+def _is_share(name: str, schema: Mapping[str, pl.DataType]) -> bool:
+    """Whether a column holds shares (0-1) by the query layer's naming: `rate`, `ci_low`,
+    `share_over_30`, `adjusted_rate` and its `adjusted_low` / `adjusted_high`."""
+    if not schema[name].is_float() or name.endswith("_points"):
         return False
+    if name.endswith(("_low", "_high")):
+        partner = name.rsplit("_", 1)[0] + "_rate"
+        if partner in schema and _is_share(partner, schema):
+            return True
     return (
         name in _SHARE_NAMES
-        or name.startswith(("rate_", "share_"))
+        or name.startswith(("rate_", "share_", "ci_"))
         or name.endswith(("_rate", "_share"))
     )
+
+
+def _number(value: float) -> str:
+    """Three significant digits for small figures (p-values, ratios), two decimals below 100."""
+    if abs(value) < 1:
+        return f"{value:.3g}"
+    return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.1f}"
 
 
 def _cell(value: object, share: bool) -> str:
@@ -142,12 +155,14 @@ def _cell(value: object, share: bool) -> str:
         return "–"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, float) and value != value:  # NaN
+        return "–"
     if share and isinstance(value, float):
         return fmt.pct(value)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return f"{value:,.3g}" if abs(value) < 1 else f"{value:,.1f}"
+        return _number(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list | tuple):
@@ -155,21 +170,30 @@ def _cell(value: object, share: bool) -> str:
     return str(value)
 
 
+def _kind(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "num"
+    return "date" if isinstance(value, date) else ""
+
+
 def table_html(df: pl.DataFrame) -> str:
     """The frame as an HTML table: shares as `12.3 %`, counts with separators."""
-    shares = [_is_share(c, t) for c, t in df.schema.items()]
+    shares = [_is_share(c, df.schema) for c in df.columns]
     head = "".join(f"<th>{_e(_LABELS.get(c, c.replace('_', ' ')))}</th>" for c in df.columns)
     rows = []
     for row in df.head(MAX_ROWS).iter_rows():
         cells = (
-            f'<td class="{"num" if isinstance(v, int | float) else ""}">{_e(_cell(v, s))}</td>'
+            f'<td class="{_kind(v)}">{_e(_cell(v, s))}</td>'
             for v, s in zip(row, shares, strict=True)
         )
         rows.append(f"<tr>{''.join(cells)}</tr>")
     more = ""
     if df.height > MAX_ROWS:
         more = f'<p class="note">First {MAX_ROWS:,} of {df.height:,} rows; the CSV has all.</p>'
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+    return (
+        f'<div class="table"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>{more}"
+    )
 
 
 def _section(s: Section) -> str:
@@ -206,8 +230,9 @@ dd{margin:0}.demo{background:#fff3cd;border:1px solid #e0c46c;padding:.6em 1em}
 .note{color:#555;font-size:.9em}figure.chart{margin:1em 0;overflow-x:auto}
 table{border-collapse:collapse;font-size:.85em;margin:.8em 0}
 th,td{border:1px solid #ddd;padding:.25em .5em;text-align:left}
-td.num{text-align:right;white-space:nowrap}
-figure.chart svg{max-width:100%;height:auto}summary{cursor:pointer;color:#555}
+td.num{text-align:right;white-space:nowrap}td.date{white-space:nowrap}
+figure.chart svg{max-width:100%;height:auto}div.table{overflow-x:auto}
+summary{cursor:pointer;color:#555}
 th{background:#f4f4f4}pre{background:#f7f7f7;padding:1em;overflow-x:auto;font-size:.8em}
 """
 
