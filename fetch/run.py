@@ -79,7 +79,7 @@ class FetchSummary:
         if self.interrupted:
             return 130
         if self.stopped:
-            return 3
+            return 6  # the CLI's EXIT_SITE: the site did not answer as documented
         return 1 if self.failed or self.ingest_quarantined else 0
 
 

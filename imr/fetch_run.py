@@ -22,7 +22,7 @@ from common.paths import DEFAULT_DB
 from fetch.client import PoliteClient, Politeness
 from fetch.form import DEFAULT_BASE_URL, FIRST_DECISIONS
 from fetch.run import FetchPlan, FetchSummary, IngestReport, run_fetch
-from imr.errors import fail
+from imr.failures import fail
 from imr.ingest_run import ingest_and_refresh
 from queries.agreement import Agreement, agreement
 from queries.connection import open_db
@@ -67,7 +67,7 @@ def fetch_command(
 
     Exit codes:
     0 done; 1 some letters missing on the site, or quarantined by ingest;
-    2 usage error; 3 the site did not answer as documented (changed page,
+    2 usage error; 6 the site did not answer as documented (changed page,
     captcha, repeated HTTP errors): what was fetched so far is kept; 130 interrupted.
     """
     first, last = _date(start, FIRST_DECISIONS, "--from"), _date(end, date.today(), "--to")

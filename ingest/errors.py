@@ -18,6 +18,9 @@ class QuarantineReason(StrEnum):
     UNSUPPORTED_TYPE = "unsupported_type"
     TOO_LARGE = "too_large"
     CHANGED_DURING_INGEST = "changed_during_ingest"
+    # extract, in the worker: memory, CPU time or page count over the per-file limits,
+    # or the worker died twice on this file
+    RESOURCE_LIMIT = "resource_limit"
     # extract: bytes -> text
     EMPTY_FILE = "empty_file"
     NOT_A_PDF = "not_a_pdf"
@@ -31,6 +34,8 @@ class QuarantineReason(StrEnum):
     BAD_ITEM = "bad_item"
     LAYOUT_UNSUPPORTED = "layout_unsupported"
     PARSER_ERROR = "parser_error"
+    # store: the case is already stored from a file whose letter reads differently
+    CASE_CONFLICT = "case_conflict"
     # any stage: a bug, caught so the run goes on
     INTERNAL_ERROR = "internal_error"
 

@@ -6,6 +6,7 @@ single spaces inside lines) so that the parse is identical whichever one read th
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from ingest.errors import QuarantineReason as R
 
 EXTRACTORS = ("pypdfium2", "pdfplumber")
 DEFAULT_EXTRACTOR = "pypdfium2"  # ~37x faster on the real letters; see README "Extraction"
+MAX_PAGES = 200  # real letters have 2-12 pages; a 10,000-page "letter" is an attack or a mistake
 
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -73,6 +75,7 @@ def _pages_pypdfium2(data: bytes) -> list[str]:
             raise ExtractError(R.ENCRYPTED_NO_PASSWORD, "the PDF needs a password to open") from exc
         raise ExtractError(R.CORRUPT_PDF, str(exc)[:300]) from exc
     try:
+        _check_pages(len(pdf))
         pages = []
         for page in pdf:
             textpage = page.get_textpage()
@@ -93,7 +96,10 @@ def _pages_pdfplumber(data: bytes) -> list[str]:
 
     try:
         with pdfplumber.open(io.BytesIO(data), password="") as pdf:
+            _check_pages(len(pdf.pages))
             return [page.extract_text() or "" for page in pdf.pages]
+    except (ExtractError, MemoryError):
+        raise
     except PDFPasswordIncorrect as exc:
         raise ExtractError(R.ENCRYPTED_NO_PASSWORD, "the PDF needs a password to open") from exc
     except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types on broken files
@@ -103,14 +109,25 @@ def _pages_pdfplumber(data: bytes) -> list[str]:
         raise ExtractError(R.CORRUPT_PDF, f"{type(exc).__name__}: {exc}"[:300]) from exc
 
 
+def _check_pages(count: int) -> None:
+    if count > MAX_PAGES:
+        raise ExtractError(R.RESOURCE_LIMIT, f"{count:,} pages; the limit is {MAX_PAGES}")
+
+
 _PDF_BACKENDS: dict[str, Callable[[bytes], list[str]]] = {
     "pypdfium2": _pages_pypdfium2,
     "pdfplumber": _pages_pdfplumber,
 }
 
 
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), falling back to Windows-1252 as older exports use it."""
+    """UTF-16 with a BOM (Windows Notepad's "Unicode"), UTF-8 (with or without BOM), else
+    Windows-1252 as older exports use it."""
+    if data.startswith(_UTF16_BOMS):
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

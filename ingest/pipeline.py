@@ -8,20 +8,27 @@ This stops at the base tables: the query layer's caches are refreshed by the cal
 
 from __future__ import annotations
 
-import hashlib
 import os
+import signal
+import stat
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from common.paths import display_path, path_bytes
 from ingest import store
+from ingest.errors import IngestError
 from ingest.errors import QuarantineReason as R
 from ingest.extract import DEFAULT_EXTRACTOR
+from ingest.files import hash_regular, kind_of
+from ingest.limits import Limits
 from ingest.model import PARSER_VERSION, FailedFile, ParsedFile
-from ingest.worker import FileJob, process_file
+from ingest.pool import run_jobs
+from ingest.worker import FileJob
 
 LETTER_SUFFIXES = {".pdf", ".txt"}
 MAX_FILE_BYTES = 25 * 1024 * 1024  # real letters are 50-300 kB; anything this big is not one
@@ -91,24 +98,78 @@ def ingest_paths(
     extractor: str = DEFAULT_EXTRACTOR,
     max_bytes: int = MAX_FILE_BYTES,
     on_progress: Callable[[int, int], None] | None = None,
+    replace: bool = False,
+    limits: Limits | None = None,
 ) -> RunSummary:
-    """Ingest letters into the database at `db_path`; returns what happened to every file."""
+    """Ingest letters into the database at `db_path`; returns what happened to every file.
+
+    `replace`: re-read the named files even when known, and let a letter whose case is
+    already stored from different text replace it (instead of a `case_conflict`)."""
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
-    files, problems, ignored = discover(paths)
-    summary = RunSummary(seen=len(files) + len(problems), ignored=ignored)
-    known, run_id = _start_run(db_path, paths, extractor)
-    plan = _plan(files, known, extractor=extractor, max_bytes=max_bytes)
-    summary.skipped, summary.duplicates = plan.skipped, plan.duplicates
-    batch = _Batch(db_path, summary, failed=problems + plan.failures)
-    try:
-        _parse_and_write(plan, batch, workers, on_progress, total=len(files))
-    except KeyboardInterrupt:
-        summary.interrupted = True
-    finally:
-        summary.seconds = time.perf_counter() - started
-        _finish_run(db_path, run_id, summary)
+    stop = _StopRequest()
+    with stop.installed():
+        files, problems, ignored = discover(paths)
+        summary = RunSummary(seen=len(files) + len(problems), ignored=ignored)
+        known, run_id = _start_run(db_path, paths, extractor)
+        if replace:
+            known = KnownFiles(set(), set())
+        batch = _Batch(db_path, summary, failed=list(problems), stop=stop, replace=replace)
+        try:
+            plan = _plan(files, known, extractor=extractor, max_bytes=max_bytes, stop=stop)
+            summary.skipped, summary.duplicates = plan.skipped, plan.duplicates
+            batch.failed += plan.failures
+            _parse_and_write(plan, batch, workers, limits, on_progress, total=len(files))
+        except KeyboardInterrupt:
+            summary.interrupted = True
+        finally:
+            summary.seconds = time.perf_counter() - started
+            with stop.deferred(then_stop=False):
+                _finish_run(db_path, run_id, summary)
     return summary
+
+
+class _StopRequest:
+    """Ctrl-C and SIGTERM stop the run at the next safe point: between files, never between
+    a batch's commit and its count, never inside the process pool's own locks (a
+    KeyboardInterrupt raised there deadlocked its shutdown). The handler only records the
+    request; `check()` raises KeyboardInterrupt where stopping is safe."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.depth = 0
+
+    def _handle(self, signum: int, frame: object) -> None:
+        self.requested = True
+
+    def check(self) -> None:
+        if self.requested and not self.depth:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        if threading.current_thread() is not threading.main_thread():
+            yield  # the app's script threads cannot take signals; the server handles them
+            return
+        previous = {
+            sig: signal.signal(sig, self._handle) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    @contextmanager
+    def deferred(self, *, then_stop: bool = True) -> Iterator[None]:
+        """Signals inside the block wait; `then_stop`: a waiting one stops the run after it."""
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+        if then_stop:
+            self.check()
 
 
 @dataclass(frozen=True)
@@ -116,7 +177,7 @@ class KnownFiles:
     """What earlier runs of this parser version handled: by hash, and by path + size + mtime."""
 
     shas: set[str]
-    stats: set[tuple[str, int, int]]
+    stats: set[tuple[bytes, int, int]]  # path as file-system bytes, size, mtime
 
 
 @dataclass
@@ -133,10 +194,14 @@ def _start_run(db_path: str | Path, paths: list[Path], extractor: str) -> tuple[
     con = store.connect(db_path)
     try:
         known = store.known_files(con, PARSER_VERSION)
-        run_id = store.start_run(con, [str(p) for p in paths], extractor)
+        run_id = store.start_run(con, [display_path(p) for p in paths], extractor)
     finally:
         con.close()
-    stats = zip(known["source_path"], known["size_bytes"], known["mtime_ns"], strict=True)
+    raw = [
+        r if r is not None else p.encode("utf-8")
+        for r, p in zip(known["source_path_raw"], known["source_path"], strict=True)
+    ]
+    stats = zip(raw, known["size_bytes"], known["mtime_ns"], strict=True)
     return KnownFiles(set(known["source_sha256"].to_list()), set(stats)), run_id
 
 
@@ -151,8 +216,16 @@ def _finish_run(db_path: str | Path, run_id: int, summary: RunSummary) -> None:
 class _Batch:
     """Outcomes waiting to be written; written as one transaction when full or old."""
 
-    def __init__(self, db_path: str | Path, summary: RunSummary, failed: list[FailedFile]):
-        self.db_path, self.summary = db_path, summary
+    def __init__(
+        self,
+        db_path: str | Path,
+        summary: RunSummary,
+        failed: list[FailedFile],
+        stop: _StopRequest,
+        *,
+        replace: bool = False,
+    ):
+        self.db_path, self.summary, self.stop, self.replace = db_path, summary, stop, replace
         self.parsed: list[ParsedFile] = []
         self.failed = failed
         self.last_write = time.monotonic()
@@ -167,28 +240,33 @@ class _Batch:
     def write(self) -> None:
         if not self.parsed and not self.failed:
             return
-        con = store.connect(self.db_path)
-        try:
-            result = store.write_batch(con, self.parsed, self.failed, PARSER_VERSION)
-        finally:
-            con.close()
-        self.summary.added += len(result.added)
-        self.summary.duplicates += len(result.duplicates)
-        self.summary.quarantined += result.quarantined
-        self.parsed, self.failed = [], []
-        self.last_write = time.monotonic()
+        with self.stop.deferred():  # commit and count together, or neither
+            con = store.connect(self.db_path)
+            try:
+                result = store.write_batch(
+                    con, self.parsed, self.failed, PARSER_VERSION, replace=self.replace
+                )
+            finally:
+                con.close()
+            self.summary.added += len(result.added)
+            self.summary.duplicates += len(result.duplicates)
+            self.summary.quarantined += result.quarantined
+            self.parsed, self.failed = [], []
+            self.last_write = time.monotonic()
 
 
 def _parse_and_write(
     plan: Plan,
     batch: _Batch,
     workers: int | None,
+    limits: Limits | None,
     on_progress: Callable[[int, int], None] | None,
     *,
     total: int,
 ) -> None:
     done = plan.skipped + plan.duplicates
-    for outcome in _run_jobs(plan.jobs, workers):
+    limits = limits or Limits.from_env()
+    for outcome in run_jobs(plan.jobs, workers or os.cpu_count() or 1, limits, batch.stop.check):
         batch.add(outcome)
         done += 1
         if on_progress:
@@ -198,19 +276,30 @@ def _parse_and_write(
     batch.write()
 
 
-def _plan(files: list[Path], known: KnownFiles, *, extractor: str, max_bytes: int) -> Plan:
+def _plan(
+    files: list[Path], known: KnownFiles, *, extractor: str, max_bytes: int, stop: _StopRequest
+) -> Plan:
     """Per file: skip (known), duplicate (same bytes seen earlier), fail early, or parse."""
     plan = Plan()
     run_shas: set[str] = set()
     demo_dirs: dict[Path, bool] = {}
     for file in files:
+        stop.check()
         try:
-            stat = file.stat()
-            if (str(file), stat.st_size, stat.st_mtime_ns) in known.stats:
+            st = file.stat()
+            if not stat.S_ISREG(st.st_mode):  # a named pipe would block the run for ever
+                detail = f"{kind_of(st.st_mode)}, not a regular file"
+                plan.failures.append(
+                    FailedFile(str(file), None, "read", R.UNSUPPORTED_TYPE, detail)
+                )
+                continue
+            if (path_bytes(file), st.st_size, st.st_mtime_ns) in known.stats:
                 plan.skipped += 1
                 continue
-            with file.open("rb") as handle:
-                sha = hashlib.file_digest(handle, "sha256").hexdigest()
+            sha, st = hash_regular(file)
+        except IngestError as exc:
+            plan.failures.append(FailedFile(str(file), None, "read", exc.reason, exc.detail))
+            continue
         except OSError as exc:
             plan.failures.append(
                 FailedFile(str(file), None, "read", R.UNREADABLE, exc.strerror or "")
@@ -220,19 +309,17 @@ def _plan(files: list[Path], known: KnownFiles, *, extractor: str, max_bytes: in
             plan.skipped += 1
         elif sha in run_shas:
             plan.duplicates += 1
-        elif stat.st_size > max_bytes:
+        elif st.st_size > max_bytes:
             run_shas.add(sha)
-            detail = f"{stat.st_size:,} bytes; the limit is {max_bytes:,}"
+            detail = f"{st.st_size:,} bytes; the limit is {max_bytes:,}"
             plan.failures.append(
-                FailedFile(
-                    str(file), sha, "read", R.TOO_LARGE, detail, stat.st_size, stat.st_mtime_ns
-                )
+                FailedFile(str(file), sha, "read", R.TOO_LARGE, detail, st.st_size, st.st_mtime_ns)
             )
         else:
             run_shas.add(sha)
             is_demo = _in_demo_corpus(file.parent, demo_dirs)
             plan.jobs.append(
-                FileJob(str(file), sha, stat.st_size, stat.st_mtime_ns, is_demo, extractor)
+                FileJob(str(file), sha, st.st_size, st.st_mtime_ns, is_demo, extractor, max_bytes)
             )
     return plan
 
@@ -244,19 +331,6 @@ def _in_demo_corpus(folder: Path, cache: dict[Path, bool]) -> bool:
             parent != folder and _in_demo_corpus(parent, cache)
         )
     return cache[folder]
-
-
-def _run_jobs(jobs: list[FileJob], workers: int | None) -> Iterator[ParsedFile | FailedFile]:
-    workers = workers or os.cpu_count() or 1
-    if workers <= 1 or len(jobs) < 8:
-        yield from map(process_file, jobs)
-        return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        try:
-            yield from pool.map(process_file, jobs, chunksize=8)
-        except KeyboardInterrupt:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
 
 
 def _counts(summary: RunSummary) -> dict:

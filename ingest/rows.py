@@ -70,3 +70,16 @@ def decision_rows(letter: Letter, letter_id: str) -> list[dict]:
         }
         for item in letter.items
     ]
+
+
+DECISION_FIELDS = ("item_no", "service", "outcome", "imr_guideline", "rationale")
+
+
+def decisions_fingerprint(decisions: list[dict]) -> str:
+    """What a letter decided, independent of the file it came from (PDF or text, with or
+    without the header block): two files of one case with different fingerprints conflict."""
+    parts = sorted(
+        "\x1f".join(" ".join(str(d.get(k) or "").split()) for k in DECISION_FIELDS)
+        for d in decisions
+    )
+    return hashlib.sha256("\x1e".join(parts).encode("utf-8", "backslashreplace")).hexdigest()

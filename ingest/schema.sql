@@ -85,3 +85,7 @@ create table if not exists source_files (
     mtime_ns       bigint,
     seen_at        timestamp not null
 );
+
+-- The file name exactly as the file system holds it (bytes; `source_path` is the readable
+-- form, with undecodable bytes written as \xNN). Added after the first release.
+alter table source_files add column if not exists source_path_raw blob;

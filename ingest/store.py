@@ -18,15 +18,18 @@ import duckdb
 import polars as pl
 
 from common.dblock import is_lock_conflict
+from common.paths import display_path, display_text, path_bytes
 from common.sqlfiles import load_sql, render
+from ingest.errors import QuarantineReason
 from ingest.model import FailedFile, ParsedFile
+from ingest.rows import decisions_fingerprint
 
 SCHEMA_SQL = (Path(__file__).parent / "schema.sql").read_text()
 SQL_DIR = Path(__file__).with_name("sql")
 LOCK_RETRY_SECONDS = 60.0
 
 
-FileStatus = Literal["added", "duplicate", "quarantined"]
+FileStatus = Literal["added", "duplicate", "quarantined", "replaced"]
 
 
 @dataclass
@@ -65,24 +68,34 @@ def write_batch(
     parsed: list[ParsedFile],
     failed: list[FailedFile],
     parser_version: str,
+    *,
+    replace: bool = False,
 ) -> BatchResult:
-    """Insert one batch in one transaction; a letter already stored from another file is a
-    duplicate, the same file seen by an older parser version is replaced."""
+    """Insert one batch in one transaction. A letter already stored from another file is a
+    duplicate when it decides the same, a `case_conflict` (quarantined, nothing replaced)
+    when it does not, unless `replace`; the same file re-parsed replaces its rows."""
     now = datetime.now()
     con.execute("begin transaction")
     try:
-        existing = _existing_letters(con, [p.letter["letter_id"] for p in parsed])
-        result, fresh, statuses = _sort_parsed(parsed, existing)
-        result.quarantined = list(failed)
-        _delete_letters(
-            con, [p.letter["letter_id"] for p in fresh if p.letter["letter_id"] in existing]
+        ids = [p.letter["letter_id"] for p in parsed]
+        existing = _existing_letters(con, ids)
+        stored_prints = _stored_fingerprints(
+            con, [i for i in ids if i in existing and existing[i][0] not in _shas(parsed)]
         )
+        result, fresh, statuses = _sort_parsed(parsed, existing, stored_prints, replace)
+        conflicts = [f for f in result.quarantined]
+        result.quarantined = list(failed) + conflicts
+        replaced = [p.letter["letter_id"] for p in fresh if p.letter["letter_id"] in existing]
+        _delete_letters(con, replaced)
+        old_shas = [existing[i][0] for i in replaced if existing[i][0] not in _shas(fresh)]
+        if old_shas:
+            con.execute(load_sql(SQL_DIR, "mark_replaced"), {"shas": old_shas})
         _insert_letters(con, fresh, now)
-        _replace_quarantine(con, parsed, failed, now)
+        _replace_quarantine(con, parsed, result.quarantined, now)
         files = [
             _file_row(
                 p,
-                letter_id=p.letter["letter_id"],
+                letter_id=p.letter["letter_id"] if status != "quarantined" else None,
                 status=status,
                 parser_version=parser_version,
                 now=now,
@@ -102,32 +115,82 @@ def write_batch(
     return result
 
 
+def _shas(files: list[ParsedFile]) -> set[str]:
+    return {p.sha256 for p in files}
+
+
 def _sort_parsed(
-    parsed: list[ParsedFile], existing: dict[str, str]
+    parsed: list[ParsedFile],
+    existing: dict[str, tuple[str, str]],
+    stored_prints: dict[str, str],
+    replace: bool,
 ) -> tuple[BatchResult, list[ParsedFile], list[FileStatus]]:
-    """Added or duplicate, per file: a letter stored from other bytes, or twice in the batch,
-    is a duplicate; the same bytes re-parsed are added (and replace the stored rows)."""
+    """Added, duplicate or conflict, per file. The same bytes re-parsed are added (and replace
+    the stored rows); other bytes of a stored case (or of one earlier in this batch) are a
+    duplicate when they decide the same and a conflict otherwise (`replace`: they win)."""
     result = BatchResult()
-    fresh: list[ParsedFile] = []
+    fresh: dict[str, ParsedFile] = {}
     statuses: list[FileStatus] = []
-    seen_ids: set[str] = set()
     for p in parsed:
         letter_id = p.letter["letter_id"]
-        stored_sha = existing.get(letter_id)
-        duplicate = letter_id in seen_ids or (stored_sha is not None and stored_sha != p.sha256)
-        statuses.append("duplicate" if duplicate else "added")
-        (result.duplicates if duplicate else result.added).append(p.path)
-        if not duplicate:
-            fresh.append(p)
-            seen_ids.add(letter_id)
-    return result, fresh, statuses
+        stored = existing.get(letter_id)
+        earlier = fresh.get(letter_id)
+        mine = decisions_fingerprint(p.decisions)
+        if earlier is not None:
+            other_print, other = (
+                decisions_fingerprint(earlier.decisions),
+                (earlier.sha256, earlier.path),
+            )
+        elif stored is not None and stored[0] != p.sha256:
+            other_print, other = stored_prints.get(letter_id), stored
+        else:
+            other_print, other = None, None
+        if other is None or (replace and earlier is None):
+            status: FileStatus = "added"
+            fresh[letter_id] = p
+        elif other_print == mine:
+            status = "duplicate"
+        else:
+            status = "quarantined"
+            result.quarantined.append(_conflict(p, letter_id, other))
+        statuses.append(status)
+        if status == "added":
+            result.added.append(p.path)
+        elif status == "duplicate":
+            result.duplicates.append(p.path)
+    return result, list(fresh.values()), statuses
 
 
-def _existing_letters(con: duckdb.DuckDBPyConnection, letter_ids: list[str]) -> dict[str, str]:
+def _conflict(p: ParsedFile, letter_id: str, other: tuple[str, str]) -> FailedFile:
+    other_sha, other_path = other
+    detail = (
+        f"case {letter_id} is stored from {display_path(other_path)} (sha256 {other_sha[:12]}); "
+        f"this file (sha256 {p.sha256[:12]}) decides differently. Nothing was replaced: "
+        f"`imr ingest --replace <this file>` stores this one instead."
+    )
+    return FailedFile(
+        p.path, p.sha256, "store", QuarantineReason.CASE_CONFLICT, detail, p.size_bytes, p.mtime_ns
+    )
+
+
+def _existing_letters(
+    con: duckdb.DuckDBPyConnection, letter_ids: list[str]
+) -> dict[str, tuple[str, str]]:
+    """letter_id -> (sha256, path) of the file each stored letter came from."""
     if not letter_ids:
         return {}
     rows = con.sql(load_sql(SQL_DIR, "existing_letters"), params={"ids": letter_ids}).fetchall()
-    return dict(rows)
+    return {letter_id: (sha, path) for letter_id, sha, path in rows}
+
+
+def _stored_fingerprints(con: duckdb.DuckDBPyConnection, letter_ids: list[str]) -> dict[str, str]:
+    if not letter_ids:
+        return {}
+    frame = con.sql(load_sql(SQL_DIR, "stored_decisions"), params={"ids": letter_ids}).pl()
+    return {
+        key[0]: decisions_fingerprint(group.to_dicts())
+        for key, group in frame.group_by("letter_id")
+    }
 
 
 def _delete_letters(con: duckdb.DuckDBPyConnection, letter_ids: list[str]) -> None:
@@ -155,15 +218,16 @@ def _replace_quarantine(
 ) -> None:
     """The quarantine holds each file's latest verdict: drop older verdicts of these files."""
     batch_shas = [p.sha256 for p in parsed] + [f.sha256 for f in failed if f.sha256]
-    if batch_shas:
-        con.execute(load_sql(SQL_DIR, "clear_quarantine"), {"shas": batch_shas})
+    paths = [display_path(f.path) for f in [*parsed, *failed]]
+    if batch_shas or paths:
+        con.execute(load_sql(SQL_DIR, "clear_quarantine"), {"shas": batch_shas, "paths": paths})
     rows = [
         {
-            "source_path": f.path,
+            "source_path": display_path(f.path),
             "source_sha256": f.sha256,
             "stage": f.stage,
             "reason": str(f.reason),
-            "detail": f.detail,
+            "detail": display_text(f.detail),
             "seen_at": now,
         }
         for f in failed
@@ -183,7 +247,8 @@ def _file_row(
     """One `source_files` row: the file's latest verdict under this parser version."""
     return {
         "source_sha256": f.sha256,
-        "source_path": f.path,
+        "source_path": display_path(f.path),
+        "source_path_raw": path_bytes(f.path),
         "letter_id": letter_id,
         "status": status,
         "parser_version": parser_version,

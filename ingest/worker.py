@@ -7,10 +7,13 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.paths import display_path, display_text
 from ingest.errors import IngestError
 from ingest.errors import QuarantineReason as R
 from ingest.extract import extract_pages, letter_text
+from ingest.files import read_regular
 from ingest.layouts import parse_letter
+from ingest.limits import start_file_clock
 from ingest.model import FailedFile, ParsedFile
 from ingest.rows import decision_rows, letter_row
 
@@ -23,13 +26,15 @@ class FileJob:
     mtime_ns: int
     is_demo: bool
     extractor: str
+    max_bytes: int = 25 * 1024 * 1024
 
 
 def process_file(job: FileJob) -> ParsedFile | FailedFile:
     """Extract, parse and normalise one file; any failure becomes a quarantine record."""
     stage = "read"
+    start_file_clock()
     try:
-        data = Path(job.path).read_bytes()
+        data = read_regular(job.path, job.max_bytes)
         if hashlib.sha256(data).hexdigest() != job.sha256:
             return _failed(job, "read", R.CHANGED_DURING_INGEST, "the file changed while read")
         stage = "extract"
@@ -41,7 +46,7 @@ def process_file(job: FileJob) -> ParsedFile | FailedFile:
         row = letter_row(
             letter,
             text=text,
-            source_path=job.path,
+            source_path=display_path(job.path),
             source_sha256=job.sha256,
             page_count=len(pages),
             is_demo=job.is_demo,
@@ -56,6 +61,8 @@ def process_file(job: FileJob) -> ParsedFile | FailedFile:
         )
     except IngestError as exc:
         return _failed(job, stage, exc.reason, exc.detail)
+    except MemoryError:
+        return _failed(job, stage, R.RESOURCE_LIMIT, "over the worker's memory limit")
     except OSError as exc:
         return _failed(job, stage, R.UNREADABLE, f"{type(exc).__name__}: {exc.strerror or exc}")
     except Exception as exc:  # a bug must not lose the file or stop the run: quarantine it
@@ -69,7 +76,7 @@ def _failed(job: FileJob, stage: str, reason: R, detail: str) -> FailedFile:
         sha256=job.sha256,
         stage=stage,
         reason=reason,
-        detail=detail,
+        detail=display_text(detail),
         size_bytes=job.size_bytes,
         mtime_ns=job.mtime_ns,
     )

@@ -17,16 +17,31 @@ import duckdb
 import pyarrow as pa
 
 from queries import fulltext
-from queries.connection import db_path_of, index_path_for
+from queries.connection import db_path_of, db_version, index_path_for
 from queries.filters import Filters
+from queries.search_index import index_fresh
 
 _names = itertools.count()
 
 
+_fresh_by_version: dict[tuple[str, str], bool] = {}
+
+
 def index_of(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The search index beside the database, only while it covers exactly the stored rows.
+
+    A run killed after storing letters but before indexing them leaves the index behind; its
+    hits would undercount, so until the next run repairs it the text takes the ILIKE scan
+    (slower, never short). Checked once per database version."""
     path = db_path_of(con)
     index = index_path_for(path) if path else None
-    return index if index and index.exists() else None
+    if not index or not index.exists():
+        return None
+    key = (str(path), db_version(path))
+    if key not in _fresh_by_version:
+        _fresh_by_version.clear()
+        _fresh_by_version[key] = index_fresh(con, index)
+    return index if _fresh_by_version[key] else None
 
 
 @contextmanager
@@ -40,10 +55,12 @@ def registered(con: duckdb.DuckDBPyConnection, table: pa.Table) -> Iterator[str]
 
 
 @contextmanager
-def bound(con: duckdb.DuckDBPyConnection, f: Filters) -> Iterator[tuple[str, dict[str, object]]]:
+def bound(
+    con: duckdb.DuckDBPyConnection, f: Filters, *, prefix: str = ""
+) -> Iterator[tuple[str, dict[str, object]]]:
     index = index_of(con) if f.text else None
     if index is None:
-        yield f.where()
+        yield f.where(prefix=prefix)
         return
     with registered(con, fulltext.keys(index, f.text)) as name:
-        yield f.where(text_table=name)
+        yield f.where(text_table=name, prefix=prefix)

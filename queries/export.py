@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -17,7 +21,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from queries.binding import bound
-from queries.connection import db_path_of, db_version
+from queries.connection import db_path_of, db_version, index_path_for
 from queries.filters import FilterError, Filters
 from queries.runner import relation
 from queries.tables import decision_count
@@ -32,6 +36,43 @@ def manifest_path(path: str | Path) -> Path:
     return path.with_suffix(path.suffix + ".manifest.json")
 
 
+class ExportRefused(ValueError):
+    """The target cannot or must not be written (the database itself, a folder, a device)."""
+
+
+_DATABASE_MAGIC = ((8, b"DUCK"), (0, b"SQLite format 3\x00"))
+
+
+def check_target(path: Path, db: Path | None, *, force: bool) -> None:
+    """Refuse what would lose data: the database or a file beside it, any database file, a
+    folder or device, an existing file (and its manifest) unless `force`."""
+    path = Path(path)
+    if db is not None:
+        guarded = {db, Path(f"{db}.wal"), index_path_for(db), Path(f"{db}.lock")}
+        if path.resolve() in {p.resolve() for p in guarded}:
+            raise ExportRefused(f"{path} is the database or its index; choose another --out")
+    for target in (path, manifest_path(path)):
+        if not target.exists() and not target.is_symlink():
+            continue
+        if target.is_dir():
+            raise ExportRefused(f"{target} is a folder; --out takes a file name")
+        if not target.is_file():
+            raise ExportRefused(f"{target} is not a regular file (a device or pipe); not written")
+        if _looks_like_database(target):
+            raise ExportRefused(f"{target} is a database file; it is never overwritten")
+        if not force:
+            raise ExportRefused(f"{target} exists; pass --force to overwrite it")
+
+
+def _looks_like_database(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(32)
+    except OSError:
+        return False
+    return any(head[at : at + len(magic)] == magic for at, magic in _DATABASE_MAGIC)
+
+
 def export(
     con: duckdb.DuckDBPyConnection,
     f: Filters,
@@ -39,14 +80,34 @@ def export(
     fmt: str = "csv",
     *,
     bom: bool = False,
+    force: bool = False,
 ) -> dict:
-    """Write the file and its manifest beside it; return the manifest."""
+    """Write the file and its manifest beside it; return the manifest. Each is written to a
+    temporary file and renamed into place, so a failed export leaves no half file behind."""
     path = Path(path)
-    with path.open("wb") as sink:
+    check_target(path, db_path_of(con), force=force)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _replacing(path) as sink:
         manifest = _write(con, f, sink, fmt, bom)
     manifest["file"] = path.name
-    manifest_path(path).write_text(json.dumps(manifest, indent=2, default=str), "utf-8")
+    with _replacing(manifest_path(path)) as sink:
+        sink.write(json.dumps(manifest, indent=2, default=str).encode("utf-8"))
     return manifest
+
+
+@contextmanager
+def _replacing(path: Path) -> Iterator[BinaryIO]:
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as sink:
+            yield sink
+            sink.flush()
+            os.fsync(sink.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def export_bytes(

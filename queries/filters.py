@@ -74,12 +74,24 @@ class Filters:
     def replace(self, **changes: object) -> Filters:
         return dataclasses.replace(self, **changes)
 
-    def where(self, *, text_table: str | None = None) -> tuple[str, dict[str, object]]:
+    def where(
+        self, *, text_table: str | None = None, prefix: str = ""
+    ) -> tuple[str, dict[str, object]]:
         """WHERE text over the `items` relation (sql/items.sql) and its parameters.
 
         With `text_table` (a registered relation of matching letter_id, item_no, named by
         code) the free text restricts to search-index matches; without it, to an ILIKE scan.
+        `prefix` (code-made, e.g. `a_`) names the parameters, so two filters can be combined
+        in one query (the overlap of two compared groups).
         """
+        text, params = self._where(text_table)
+        if not prefix:
+            return text, params
+        for name in sorted(params, key=len, reverse=True):  # $text_10 before $text_1
+            text = text.replace(f"${name}", f"${prefix}{name}")
+        return text, {f"{prefix}{k}": v for k, v in params.items()}
+
+    def _where(self, text_table: str | None) -> tuple[str, dict[str, object]]:
         clauses: list[str] = []
         params: dict[str, object] = {}
         if self.date_from:
@@ -144,6 +156,39 @@ class Filters:
                 raise FilterError(f"{key}: expected one value, got {len(items)}")
             values[name] = _as_bool(name, items[0]) if name in BOOL_FIELDS else items[0]
         return cls(**values)
+
+    @classmethod
+    def from_link(
+        cls, params: Mapping[str, str | list[str]], options: Mapping[str, list[str]]
+    ) -> tuple[Filters, list[str]]:
+        """Filters from a URL keeping every usable value: each unknown key, malformed value
+        or value the data does not hold is dropped alone, and named in the returned messages
+        (a typo in one filter must not silently widen the view by dropping the others)."""
+        by_key = {key: name for name, key in URL_KEYS.items()}
+        good: dict[str, object] = {}
+        problems: list[str] = []
+        for key, raw in params.items():
+            name = by_key.get(key)
+            items = [raw] if isinstance(raw, str) else list(raw)
+            if name is None:
+                problems.append(f"Unknown filter parameter {key!r}")
+                continue
+            values = [(v,) for v in items] if name in CHOICE_FIELDS else [raw]
+            kept = []
+            for value in values:
+                try:
+                    one = cls.from_query_params({key: value}).validate(options)
+                except FilterError as exc:
+                    problems.append(str(exc))
+                    continue
+                kept.append(getattr(one, name))
+            if kept:
+                good[name] = tuple(v for t in kept for v in t) if name in CHOICE_FIELDS else kept[0]
+        try:
+            return cls(**good), problems
+        except FilterError as exc:  # both dates fine alone, but from is after to
+            problems.append(str(exc))
+            return cls(**{**good, "date_from": None, "date_to": None}), problems
 
     def to_query_params(self) -> dict[str, str | list[str]]:
         out: dict[str, str | list[str]] = {}

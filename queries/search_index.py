@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 import time
 from contextlib import closing
 from pathlib import Path
@@ -57,6 +58,25 @@ def build_search_index(
             "seconds": round(time.perf_counter() - started, 3)}  # fmt: skip
 
 
+def index_fresh(con: duckdb.DuckDBPyConnection, index_path: str | Path) -> bool:
+    """Whether the index covers exactly the stored decisions (cheap: two counts, one max).
+
+    A run killed after its letters were stored but before the index was written leaves the
+    index behind the rows; every later run checks this and repairs it."""
+    index_path = Path(index_path)
+    if not _usable(index_path):
+        return False
+    total, newest = con.execute(render(SQL_DIR, "index_state")).fetchall()[0]
+    try:
+        with closing(sqlite3.connect(f"file:{index_path}?mode=ro", uri=True)) as lite:
+            docs = lite.execute("select count(*) from docs").fetchone()[0]
+            row = lite.execute("select value from meta where key = 'mark'").fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    mark = row[0] if row else None
+    return docs == total and (mark == (str(newest) if newest is not None else None))
+
+
 def _usable(index_path: Path) -> bool:
     if not index_path.exists():
         return False
@@ -74,14 +94,23 @@ def _count(index_path: Path) -> int:
 
 
 def _rebuild(con: duckdb.DuckDBPyConnection, index_path: Path) -> int:
-    tmp = index_path.with_name(index_path.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    with closing(sqlite3.connect(tmp)) as lite:
-        lite.executescript(render(SQLITE_SQL_DIR, "index_create"))
-        lite.execute("insert into meta values ('format', ?)", (INDEX_FORMAT,))
-        added = _insert_since(con, lite, None)
-        lite.commit()
-    os.replace(tmp, index_path)  # readers see the old file or the new one, never a half
+    """Build a new index in a file of its own, then swap it in: readers (and a concurrent
+    build, had one slipped past the writer lock) see the old index or the new, never a half."""
+    handle, name = tempfile.mkstemp(
+        prefix=index_path.name + ".", suffix=".tmp", dir=index_path.parent
+    )
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        with closing(sqlite3.connect(tmp)) as lite:
+            lite.executescript(render(SQLITE_SQL_DIR, "index_create"))
+            lite.execute("insert into meta values ('format', ?)", (INDEX_FORMAT,))
+            added = _insert_since(con, lite, None)
+            lite.commit()
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, index_path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return added
 
 

@@ -7,6 +7,7 @@ or from these same rules, never from the app.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -58,11 +59,12 @@ def build(
             "Upheld" if n_over == 0 else "Overturned" if n_over == items else "Partially Overturned"
         )
         cn = case_number(i, decided)
-        source = f"/nonexistent/{cn}.pdf"
-        if source_dir is not None:
+        source, sha = f"/nonexistent/{cn}.pdf", f"{i:064x}"
+        if source_dir is not None:  # a real file with its real hash: the Case page serves it
             source_dir.mkdir(parents=True, exist_ok=True)
             (source_dir / f"{cn}.txt").write_text(f"Letter {cn}\n")
             source = str(source_dir / f"{cn}.txt")
+            sha = hashlib.sha256(f"Letter {cn}\n".encode()).hexdigest()
         con.execute(
             "insert into letters values (?, ?, 'format_d', ?, ?, 3, ?, ?, ?, ?, ?, 'Standard', ?, "
             "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '1', ?)",
@@ -70,7 +72,7 @@ def build(
                 cn,
                 cn,
                 source,
-                f"{i:064x}",
+                sha,
                 decided - timedelta(days=27),
                 date(2015, 5, 1),
                 decided,

@@ -7,6 +7,7 @@ or the queries layer, so a filter wired to the wrong field fails.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import duckdb
@@ -38,7 +39,7 @@ def app(db: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("IMR_DB", str(db))
     st.cache_data.clear()
 
-    def make(page: str = "overview", **params: str | list[str]) -> AppTest:
+    def make(page: str = "overview", /, **params: str | list[str]) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=30)
         for key, value in params.items():
             at.query_params[key] = value
@@ -85,7 +86,7 @@ def test_overview_numbers_follow_the_sidebar(app, db: Path) -> None:
     assert metric(at, "Decisions (items)") == f"{n:,}"
     assert metric(at, "Overturn rate (decisions)") == f"{k / n * 100:.1f} %"
     assert url(at, "cat") == ["Pharmaceuticals"]
-    assert len(at.get("vega_lite_chart")) == 1
+    assert len(at.get("vega_lite_chart")) == 2  # rates, volume
     healthy(at)
 
 
@@ -283,3 +284,191 @@ def test_data_page_counts_letters_left_by_an_older_parser(
     at = app("data")
     healthy(at)
     assert any("3 letters were parsed by an older parser version" in w.value for w in at.warning)
+
+
+# Links reproduce the view: every page's controls come back from its URL in a fresh session.
+
+
+def _inert(markdown: str) -> None:
+    """Rendered as CommonMark (tables, strikethrough) it makes no link, image or HTML, and
+    leaves no autolink (`http://`, `www.`) for GFM's linkify to find."""
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown)
+    assert "<a " not in html and "<img" not in html and "<b>" not in html, html
+    assert not re.search(r"(?<!\\):/", markdown) and "www." not in markdown
+
+
+def test_overview_period_is_in_the_link(app) -> None:
+    at = app(period="year")
+    healthy(at)
+    assert at.session_state["overview_grain"] == "year"
+    sentence = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "(2017, n = " in sentence and " Q" not in sentence  # year labels, not quarters
+    at.segmented_control(key="overview_grain").set_value("month").run()
+    assert url(at, "period") == ["month"]
+
+
+def test_breakdown_link_restores_dimension_min_n_and_the_clicked_bar(app, db: Path) -> None:
+    at = app("breakdown")
+    at.selectbox(key="bd_dim").set_value("reviewer_specialty").run()
+    at.number_input(key="bd_min_n").set_value(5).run()
+    at.session_state["bd_main"] = {
+        "selection": {"pick": [{"reviewer_specialty": "Family Practice"}]}
+    }
+    at.run()
+    link = {k: url(at, k) for k in ("dim", "min_n", "pick")}
+    assert link == {"dim": ["reviewer_specialty"], "min_n": ["5"], "pick": ["Family Practice"]}
+    fresh = app("breakdown", **{k: v for k, v in link.items()})
+    healthy(fresh)
+    assert fresh.session_state["bd_dim"] == "reviewer_specialty"
+    assert fresh.session_state["bd_min_n"] == 5
+    assert any("filtered to Reviewer specialty = Family Practice" in i.value for i in fresh.info)
+    (n,) = sql(db, "select count(*) from decisions join letters using (letter_id) "
+                   "where reviewer_specialty = 'Family Practice'")[0]  # fmt: skip
+    assert any(f"({n:,} decisions)" in c.value for c in fresh.caption)  # downloads follow it
+
+
+def test_compare_link_restores_both_groups(app) -> None:
+    at = app(
+        "compare", cmp="reviewer_specialty", a="Family Practice", b=["Orthopedic Surgery", "Nobody"]
+    )
+    healthy(at)
+    assert at.multiselect(key="cmp_A_reviewer_specialty").value == ["Family Practice"]
+    assert at.multiselect(key="cmp_B_reviewer_specialty").value == ["Orthopedic Surgery"]
+    assert any("b='Nobody'" in w.value.replace("\\", "") for w in at.warning)  # named, alone
+    assert url(at, "b") == ["Orthopedic Surgery"]
+
+
+def test_compare_says_when_groups_share_decisions(app, db: Path) -> None:
+    at = app("compare", cmp="reviewer_specialty", a=["Family Practice", "Orthopedic Surgery"],
+             b="Family Practice")  # fmt: skip
+    healthy(at)
+    (shared,) = sql(db, "select count(*) from decisions join letters using (letter_id) "
+                        "where reviewer_specialty = 'Family Practice'")[0]  # fmt: skip
+    assert any(f"share {shared:,} decisions" in w.value for w in at.warning)
+    text = at.code[0].value
+    assert "no test of a difference" in text and "p =" not in text and "p <" not in text
+
+
+def test_cases_link_restores_search_sort_and_page(app, db: Path) -> None:
+    at = app("cases", search="therapy", page="2")
+    healthy(at)
+    assert at.text_input(key="cases_search").value == "therapy"
+    assert at.number_input(key="cases_page").value == 2
+    at2 = app("cases", sort="case_number", desc="0", page="3")
+    assert at2.selectbox(key="cases_sort").value == "case_number"
+    assert at2.toggle(key="cases_desc").value is False
+    rows = sql(db, "select case_number from decisions join letters using (letter_id) "
+                   "order by case_number, item_no limit 1 offset 100")  # fmt: skip
+    assert at2.dataframe[0].value["case_number"].iloc[0] == rows[0][0]
+
+
+def test_case_link_and_the_lookup_box_agree(app) -> None:
+    at = app("case", case="CM16-0000001")
+    assert at.text_input(key="case_lookup").value == "CM16-0000001"
+    at.text_input(key="case_lookup").set_value("CM16-0000002").run()
+    assert at.title[0].value == "Case CM16-0000002" and url(at, "case") == ["CM16-0000002"]
+
+
+def test_a_bad_link_value_drops_only_itself(app, db: Path) -> None:
+    at = app(spec="Nobody", cat="Pharmaceuticals")
+    healthy(at)
+    (n,) = sql(db, "select count(*) from decisions where service_category = 'Pharmaceuticals'")[0]
+    assert metric(at, "Decisions (items)") == f"{n:,}"
+    assert url(at, "cat") == ["Pharmaceuticals"] and "spec" not in at.query_params
+    assert any("Nobody" in w.value and "dropped" in w.value for w in at.warning)
+    bad_period = app(period="decade")
+    assert any("period" in w.value for w in bad_period.warning)
+    assert url(bad_period, "period") == ["quarter"]
+
+
+def test_cases_download_holds_exactly_the_rows_the_search_shows(app, db: Path) -> None:
+    from ui import downloads
+
+    at = app("cases", cat="Rehabilitation", search="restoration")
+    healthy(at)
+    (n,) = sql(db, "select count(*) from decisions where rationale ilike '%restoration%' "
+                   "and service_category = 'Rehabilitation'")[0]  # fmt: skip
+    assert 0 < n < sql(db, "select count(*) from decisions")[0][0]
+    assert any(c.value.startswith(f"{n} decisions match") for c in at.caption)
+    shown = at.session_state["filters"].replace(text="restoration")
+    csv = pl.read_csv(io.BytesIO(downloads.export(shown, "csv", bom=True)))
+    assert csv.height == n
+    names = {b.key: b for b in at.get("download_button")}
+    assert "cases_csv" in names
+    assert any("the sidebar filters and the search" in c.value for c in at.caption)
+
+
+def test_download_names_carry_the_view() -> None:
+    from datetime import date
+
+    from queries.filters import Filters
+    from ui import format as fmt
+
+    f = Filters(service_category=("Pharmaceuticals",), date_from=date(2016, 1, 1),
+                date_to=date(2016, 12, 31))  # fmt: skip
+    assert fmt.file_stem(f) == "imr-decisions_2016_cat-Pharmaceuticals"
+    assert fmt.file_stem(Filters(), tag="group-A") == "imr-decisions_group-A"
+
+
+def test_csv_download_has_a_bom_for_excel(app) -> None:
+    from queries.filters import Filters
+    from ui import downloads
+
+    app()
+    assert downloads.export(Filters(), "csv", bom=True).startswith(b"\xef\xbb\xbf")
+    assert not downloads.export(Filters(), "csv").startswith(b"\xef\xbb\xbf")
+
+
+def test_link_text_is_shown_inert(app) -> None:
+    at = app(cat="[Sign in](http://x)", period="![x](http://host/beacon.png)")
+    healthy(at)
+    notices = [w.value for w in at.warning if "dropped" in w.value]
+    assert notices and "Sign in" in notices[0]
+    for text in notices:
+        _inert(text)
+    at = app("cases", search="[Sign in](http://x)")
+    for m in [*at.markdown, *at.caption, *at.info]:
+        _inert(m.value)
+    at = app("case", case="[Sign in](http://x)")
+    _inert(at.title[0].value)
+    for w in at.warning:
+        _inert(w.value)
+
+
+def test_letter_text_is_shown_inert(app, db: Path, tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    copy = tmp_path / "imr.duckdb"
+    shutil.copy(db, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.sql("update decisions set rationale = 'See ![x](http://host/beacon.png) and "
+                "[Sign in](http://x) <img src=x> www.evil.example' "
+                "where letter_id = 'CM16-0000001'")  # fmt: skip
+    monkeypatch.setenv("IMR_DB", str(copy))
+    at = app("case", case="CM16-0000001")
+    healthy(at)
+    body = [m.value for m in at.markdown if "beacon" in m.value]
+    assert body
+    for text in body:
+        _inert(text)
+
+
+def test_a_search_without_words_says_what_to_do(app) -> None:
+    at = app("cases", search="*** !!")
+    healthy(at)
+    assert any("no word to search for" in i.value for i in at.info)
+    assert not at.error
+
+
+def test_cases_has_the_synthetic_notice_and_human_headers(app) -> None:
+    at = app("cases")
+    assert any("Demo data" in w.value for w in at.warning)
+
+
+def test_decided_states_the_actual_span(app, db: Path) -> None:
+    at = app()
+    first, last = sql(db, "select min(decision_date), max(decision_date) from letters")[0]
+    span = f"{first:%b %Y} – {last:%b %Y}"
+    assert any(f"Decided {span}" in c.value for c in at.caption)

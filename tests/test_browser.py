@@ -156,3 +156,30 @@ def test_every_chart_draws(server: str, page, name: str, at_least: int) -> None:
     assert charts >= at_least
     assert drawn == charts  # Vega draws nothing (no svg) for a spec it rejects
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+@pytest.mark.parametrize("width", [1440, 1100])
+def test_date_field_applies_on_enter_and_shows_the_whole_date(server: str, page, width) -> None:
+    page.set_viewport_size({"width": width, "height": 1000})
+    page.goto(f"{server}/")
+    _settle(page, '[data-testid="stVegaLiteChart"] svg.marks')
+    box = page.get_by_role("textbox", name="Decided from")
+    box.fill("2017-03-15")
+    box.press("Enter")  # no blur: Enter alone must apply it
+    page.wait_for_url("**from=2017-03-15**", timeout=20_000)
+    assert box.evaluate("e => e.scrollWidth <= e.clientWidth")  # the whole date is visible
+    assert box.input_value() == "2017-03-15"
+    page.screenshot(path=str(ARTIFACTS / f"dates-{width}.png"))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def test_back_returns_to_the_cases_view(server: str, page) -> None:
+    page.goto(f"{server}/cases?search=therapy&page=2")
+    _settle(page, "text=Matches in context")
+    page.get_by_role("link", name="Case", exact=True).click()
+    _settle(page, "text=Enter a case number")
+    page.go_back()
+    _settle(page, "text=Matches in context")
+    assert "search=therapy" in page.url and "page=2" in page.url
+    assert page.get_by_label("Search rationales and services").input_value() == "therapy"
+    assert page.get_by_text("page 2 of").count() >= 1

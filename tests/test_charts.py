@@ -57,10 +57,117 @@ def test_trend_marks_only_breakpoints_inside_the_data() -> None:
             "partial": [True, False, False],
         }
     )
-    spec = charts.trend_chart(trend).to_dict()
+    rates, volume = charts.trend_chart(trend, grain="year")
+    spec = rates.to_dict()
     marks = {d["label"] for v in spec["datasets"].values() for d in v if "label" in d}
     assert marks == {"MTUS Chronic Pain & Opioid update", "MTUS Drug Formulary"}  # not COVID
-    assert len(spec["vconcat"]) == 2  # rate with band, volume
+    assert volume.to_dict()["mark"]["type"] == "bar"
+    # a year's point sits mid-year, not on the 1 January policy line
+    points = next(v for v in spec["datasets"].values() if v and "mid" in v[0])
+    assert [p["mid"][:10] for p in points] == ["2017-07-02", "2018-07-02", "2019-07-02"]
+    x = spec["layer"][1]["encoding"]["x"]
+    assert x["axis"]["format"] == "%Y" and x["axis"]["tickCount"]["interval"] == "year"
+
+
+def _periods(n: int, grain: str) -> pl.DataFrame:
+    starts = pl.date_range(
+        date(2016, 1, 1),
+        date(2030, 1, 1),
+        {"month": "1mo", "quarter": "3mo", "year": "1y"}[grain],
+        eager=True,
+    )[:n]
+    return pl.DataFrame(
+        {
+            "period": starts,
+            "decisions": [40] * n,
+            "overturned": [4] * n,
+            "rate": [0.1] * n,
+            "ci_low": [0.05] * n,
+            "ci_high": [0.2] * n,
+            "partial": [False] * n,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("n", "grain"), [(8, "month"), (30, "month"), (80, "month"), (6, "quarter"), (20, "quarter")]
+)
+def test_time_axis_labels_always_carry_the_year(n: int, grain: str) -> None:
+    rates, _ = charts.trend_chart(_periods(n, grain), grain=grain)
+    axis = rates.to_dict()["layer"][1]["encoding"]["x"]["axis"]
+    label = axis.get("format") or axis.get("labelExpr")
+    assert "%Y" in label or "year(datum.value)" in label  # never Vega's own `Mon 17`
+    assert "%a" not in label and "%d" not in label
+
+
+def test_too_few_periods_draw_points_without_a_line() -> None:
+    rates, _ = charts.trend_chart(
+        _periods(2, "quarter").with_columns(decisions=pl.lit(3)), line=False
+    )
+    kinds = {
+        layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+        for layer in rates.to_dict()["layer"]
+    }
+    assert "line" not in kinds and "area" not in kinds and "point" in kinds
+    assert not takeaways.has_trend(_periods(2, "quarter").with_columns(decisions=pl.lit(3)))
+    assert takeaways.has_trend(_periods(3, "quarter"))
+
+
+def test_one_decision_whiskers_do_not_set_the_rate_axis() -> None:
+    one = pl.DataFrame(
+        {
+            "cat": ["A", "B"],
+            "decisions": [400, 1],
+            "overturned": [40, 1],
+            "rate": [0.1, 1.0],
+            "ci_low": [0.07, 0.21],
+            "ci_high": [0.13, 1.0],
+            "small": [False, True],
+        }
+    )
+    assert charts.axis_max(one) == 1.0  # its bar (100 %) still shows
+    zero = one.with_columns(
+        overturned=pl.Series([40, 0]),
+        rate=pl.Series([0.1, 0.0]),
+        ci_low=pl.Series([0.07, 0.0]),
+        ci_high=pl.Series([0.13, 0.79]),
+    )
+    assert charts.axis_max(zero) == pytest.approx(0.2)  # not 0.79: the 0-of-1 whisker is clipped
+    spec = charts.rate_bars(zero, "cat").to_dict()
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, pytest.approx(0.2)]
+    assert spec["layer"][1]["mark"]["clip"] is True
+
+
+def test_rates_are_written_8_7_space_percent_in_charts() -> None:
+    spec = charts.rate_bars(BARS, "cat").to_dict()
+    assert spec["layer"][0]["encoding"]["x"]["axis"]["labelExpr"] == charts.PCT_LABEL
+    rows = next(iter(spec["datasets"].values()))
+    assert rows[0]["rate_text"] == "10.0 %" and rows[0]["ci_text"] == "5.0 % – 17.0 %"
+    assert "%" not in json.dumps([t.get("format") for t in spec["layer"][0]["encoding"]["tooltip"]])
+
+
+def test_heatmap_colour_scale_ignores_small_cells() -> None:
+    cells = pl.DataFrame(
+        {
+            "x": ["a", "a", "b", "b"],
+            "y": ["p", "q", "p", "q"],
+            "decisions": [100, 2, 80, 60],
+            "overturned": [10, 2, 20, 9],
+            "rate": [0.1, 1.0, 0.25, 0.15],
+            "ci_low": [0.05, 0.3, 0.16, 0.08],
+            "ci_high": [0.17, 1.0, 0.35, 0.26],
+            "small": [False, True, False, False],
+        }
+    )
+    spec = charts.heatmap(cells, "x", "y").to_dict()
+    colour = spec["layer"][0]["encoding"]["color"]
+    assert colour["condition"]["test"] == "datum.small"  # grey, outside the scale
+    # the numbers' ink is a literal colour: sharing the rate scale made Vega draw nothing
+    assert spec["resolve"]["scale"]["color"] == "independent"
+    assert colour["scale"]["domain"] == [0.1, 0.25]  # not 1.0 from the 2-decision cell
+    ink = {(r["x"], r["y"]): r["ink"] for r in next(iter(spec["datasets"].values()))}
+    assert ink[("a", "p")] == "white" and ink[("b", "p")] == "black"  # dark / light viridis
+    assert spec["layer"][0]["encoding"]["x"]["axis"]["labelOverlap"] is False  # every column
 
 
 def test_breakpoints_come_from_the_data_file() -> None:
@@ -146,4 +253,4 @@ def test_formats() -> None:
     assert fmt.date_span(date(2016, 12, 9), date(2017, 2, 1)) == "Dec 2016 – Feb 2017"
     assert fmt.date_span(date(2016, 12, 9), date(2017, 2, 1), short=True) == "2016–2017"
     assert fmt.period(date(2016, 4, 1), "quarter") == "2016 Q2"
-    assert fmt.md("cost $100 <b>") == "cost \\$100 &lt;b>"
+    assert fmt.md("cost $100 <b>") == "cost \\$100 \\<b\\>"

@@ -61,7 +61,7 @@ def test_fetch_twice_then_agreement(site, tmp_path):
 def test_a_changed_site_is_one_clear_line_and_exit_3(site, tmp_path):
     site.failures = Failures("changed", after=5)
     result = imr_fetch(site, tmp_path, "--no-ingest")
-    assert result.exit_code == 3
+    assert result.exit_code == 6
     assert "the site did not answer as documented: expected a result table" in result.output
     assert "Traceback" not in result.output
     assert len(list((tmp_path / "letters").rglob("*.pdf"))) > 0  # December's letters kept

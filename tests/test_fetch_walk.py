@@ -134,7 +134,7 @@ def test_a_changed_page_or_captcha_stops_clearly_and_keeps_what_was_fetched(
     site = make_site(failures=Failures(mode, after=5))  # December searched, then a new page
     ingest = RecordingIngest()
     summary = fetch(site, tmp_path, ingest=ingest, window_days=31)
-    assert summary.exit_code == 3 and message in summary.stopped
+    assert summary.exit_code == 6 and message in summary.stopped
     assert 0 < summary.fetched < 40 and len(pdfs(tmp_path)) == summary.fetched
     assert sorted(ingest.files) == pdfs(tmp_path)  # what was fetched was ingested, not lost
     site.failures = Failures()  # the site is back to normal
@@ -147,7 +147,7 @@ def test_repeated_500s_stop_after_backing_off(tmp_path):
     clock = FakeClock()
     site = make_site(failures=Failures("500", after=10))
     summary = fetch(site, tmp_path, clock=clock)
-    assert summary.exit_code == 3
+    assert summary.exit_code == 6
     assert "5 failures in a row (last: HTTP 500)" in summary.stopped
     assert clock.sleeps[-4:] == [2.0, 4.0, 8.0, 16.0]
     assert len(pdfs(tmp_path)) == summary.fetched > 0
@@ -187,7 +187,7 @@ def test_a_result_list_cut_short_splits_the_window(tmp_path):
         assert (summary.fetched, summary.rows) == (expected, sum(january.values()))
         site.failures = Failures(cap=max(january.values()) - 1)  # too short even for a day
         other = run_fetch(client, replace(plan, db=tmp_path / "other.duckdb"))
-    assert other.exit_code == 3 and "every result for" in other.stopped
+    assert other.exit_code == 6 and "every result for" in other.stopped
 
 
 def test_max_stops_early_and_the_next_run_continues(tmp_path):

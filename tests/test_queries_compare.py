@@ -87,3 +87,49 @@ def test_compare_small_groups_use_fisher_and_empty_sides_say_so(con):
     empty = q.compare(con, q.Filters(layout="nothing"), q.Filters())
     assert empty.diff is None and empty.test == "none"
     assert empty.sentence().startswith("No comparison possible")
+
+
+def test_interval_and_verdict_never_contradict():
+    """0/10 vs 4/10: Newcombe's interval excludes 0 but Fisher's p is 0.087 (scipy)."""
+    from queries.compare import Comparison
+
+    c = Comparison.of_counts(
+        q.Filters(), q.Filters(), a_overturned=0, a_n=10, b_overturned=4, b_n=10
+    )
+    assert c.test == "fisher"
+    assert c.p_value == pytest.approx(fisher_exact([[0, 10], [4, 6]])[1])
+    assert c.diff_ci_high < 0 and c.p_value > 0.05  # the two methods disagree here
+    text = c.sentence()
+    assert "could well be chance" not in text and "unlikely to be chance" not in text
+    assert "not established" in text and "Fisher's exact test" in text
+    assert "fewer than 30 decisions" in text  # both groups under the minimum n
+
+
+def test_no_difference_is_not_lower_and_the_test_is_named():
+    from queries.compare import Comparison
+
+    same = Comparison.of_counts(
+        q.Filters(), q.Filters(), a_overturned=20, a_n=100, b_overturned=40, b_n=200
+    )
+    assert same.diff == 0
+    text = same.sentence()
+    assert "the same as B's" in text and "lower" not in text and "higher" not in text
+    assert "Pearson's chi-square test without continuity correction" in text
+    assert "could well be chance" in text
+
+
+def test_overlapping_groups_say_how_many_decisions_they_share(con):
+    a = q.Filters(reviewer_specialty=("Family Practice", "Internal Medicine"))
+    b = q.Filters(reviewer_specialty=("Family Practice",))
+    (shared,) = con.sql(
+        "select count(*) from decisions join letters using (letter_id) "
+        "where reviewer_specialty = 'Family Practice'"
+    ).fetchall()[0]
+    c = q.compare(con, a, b)
+    assert c.shared == shared > 0
+    assert c.p_value is None and c.diff_ci_low is None and c.test == "none"
+    text = c.sentence()
+    assert f"share {shared:,} decisions" in text and "no test" in text
+    assert "p " not in text.split("Group B")[1]
+    disjoint = q.compare(con, b, q.Filters(reviewer_specialty=("Internal Medicine",)))
+    assert disjoint.shared == 0 and disjoint.p_value is not None

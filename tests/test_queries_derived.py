@@ -75,3 +75,69 @@ def test_stale_derived_tables_are_ignored(db):
         assert not derived_fresh(con)
         assert q.summary(con, q.Filters())["decisions"].item() == total
         assert q.decision_count(con, q.Filters()) == total
+
+
+HAND_EDIT = (
+    "update decisions set overturned = true, outcome = 'Overturned' "
+    "where service_category = 'Surgery'"
+)
+
+
+def test_a_hand_edit_is_never_served_stale(db):
+    """The README invites analysts to fix a misparse with UPDATE: counts and the newest
+    ingested_at do not change, the content hash does, so every query answers from the edit."""
+    with duckdb.connect(str(db)) as con:
+        refresh_derived(con)
+    with q.open_db(db) as con:
+        assert derived_fresh(con)
+    with duckdb.connect(str(db)) as con:
+        con.sql(HAND_EDIT)
+        con.sql(  # a relabel too: an export must not name a category the row no longer has
+            "update decisions set service_category = 'Rehabilitation' "
+            "where service_category = 'Diagnostic Testing' and item_no = 1"
+        )
+        want = con.sql(
+            "select count(*), count(*) filter (where overturned) from decisions "
+            "where service_category = 'Surgery'"
+        ).fetchall()[0]
+        diag = con.sql(
+            "select count(*) from decisions where service_category = 'Diagnostic Testing'"
+        ).fetchall()[0][0]
+    surgery = q.Filters(service_category=("Surgery",))
+    with q.open_db(db) as con:
+        assert not derived_fresh(con)
+        s = q.summary(con, surgery).row(0, named=True)
+        assert (s["decisions"], s["overturned"]) == want
+        assert want[1] == want[0]  # every Surgery decision is now overturned
+        by = q.overturn_rate_by(con, "service_category", q.Filters(), min_n=0)
+        row = by.filter(pl.col("service_category") == "Surgery").row(0, named=True)
+        assert (row["decisions"], row["overturned"], row["rate"]) == (*want, 1.0)
+        diag_f = q.Filters(service_category=("Diagnostic Testing",))
+        csv = pl.read_csv(q.export_bytes(con, diag_f)[0])
+        assert csv.height == diag
+        assert set(csv["service_category"]) == {"Diagnostic Testing"}
+    with duckdb.connect(str(db)) as con:  # the next ingest's refresh makes the cache usable
+        refresh_derived(con)
+    with q.open_db(db) as con:
+        assert derived_fresh(con)
+        assert q.summary(con, surgery)["overturned"].item() == want[1]
+
+
+def test_fingerprint_sees_every_copied_column(db):
+    """Each column decision_facts copies from the base tables moves the fingerprint."""
+    from queries.derived import fingerprint
+
+    edits = [
+        "update letters set reviewer_specialty = 'Internal Medicine' where rowid = 3",
+        "update letters set decision_date = date '2014-01-01' where rowid = 4",
+        "update letters set reviewer_states = ['Ohio'] where rowid = 5",
+        "update decisions set drug_class = 'Other' where rowid = 6",
+        "update decisions set imr_guideline_source = 'ODG' where rowid = 7 "
+        "and imr_guideline_source <> 'ODG'",
+    ]
+    with duckdb.connect(str(db)) as con:
+        seen = [fingerprint(con)]
+        for edit in edits:
+            con.sql(edit)
+            seen.append(fingerprint(con))
+    assert len({tuple(sorted(x.items())) for x in seen}) == len(seen)

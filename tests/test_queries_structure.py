@@ -20,7 +20,7 @@ import pytest
 
 import common.sqlfiles as sqlfiles
 import queries as q
-from queries import connection, coverage, derived, fulltext, runner, search_index
+from queries import connection, coverage, derived, fulltext, runner, search_index, source_file
 from tests.querydb import build_query_db
 
 PACKAGE = Path(q.__file__).parent
@@ -152,6 +152,8 @@ def test_every_sql_file_is_rendered_with_exactly_its_slots(rendered, tmp_path: P
         q.parser_versions(con)
         coverage.coverage(con)
         q.agreement(con)
+        source_file.source_file(con, "no such case")
+        search_index.index_fresh(con, tmp_path / "imr.search.sqlite")
 
     with q.open_db(db) as con:  # no search index, no derived tables: the fallbacks
         every_query(con)

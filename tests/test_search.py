@@ -105,3 +105,27 @@ def test_db_version_changes_when_the_index_changes(db):
     before = q.db_version(db)
     q.build_search_index(db, incremental=False)
     assert q.db_version(db) != before
+
+
+def test_a_stale_index_never_undercounts_a_text_filter(tmp_path):
+    """Letters stored by a run killed before it indexed them: the text filter must still see
+    them (the ILIKE scan until the next run repairs the index), not the index's old count."""
+    path = build_query_db(tmp_path / "imr.duckdb", n_letters=60)
+    q.build_search_index(path)
+    word = q.Filters(text="weaning")
+    with q.open_db(path) as con:
+        before = q.summary(con, word).row(0, named=True)["decisions"]
+    with duckdb.connect(str(path)) as con:  # a second batch, stored but never indexed
+        letters, items = make_rows(60, seed=8, start=1000)
+        later = BATCH_1 + timedelta(days=1)
+        for row in letters:
+            row["ingested_at"] = later
+        insert(con, letters, items)
+        expected = con.execute(
+            "select count(*) from decisions where service ilike '%weaning%' "
+            "or rationale ilike '%weaning%'"
+        ).fetchall()[0][0]
+    with q.open_db(path) as con:
+        after = q.summary(con, word).row(0, named=True)["decisions"]
+    assert after > before
+    assert after == expected

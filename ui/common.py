@@ -1,4 +1,5 @@
-"""Small pieces every page shares: the demo banner and the empty state."""
+"""Small pieces every page shares: the demo banner, the small-data and link notices, the
+empty state and the upload box."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from ui import data, upload
+from common.writelock import WriterBusy
+from queries.vocab import MIN_N
+from ui import data, figures, upload, urlstate
+from ui import format as fmt
 
 
 def demo_banner(summary: Mapping[str, object]) -> None:
@@ -21,6 +25,29 @@ def demo_banner(summary: Mapping[str, object]) -> None:
         )
 
 
+def small_data_notice(summary: Mapping[str, object]) -> None:
+    """Once, at the top of a page: few decisions means small groups and wide intervals."""
+    n = int(summary.get("decisions") or 0)
+    if figures.is_small_selection(n):
+        st.info(
+            f"Small selection: {fmt.count(n, 'decisions')}. Most groups on this page have fewer "
+            f"than {MIN_N} decisions, so they are greyed, not ranked, and their 95 % intervals "
+            "are wide: read their rates as descriptions, not findings.",
+            icon=":material/info:",
+        )
+
+
+def link_notices() -> None:
+    """Name every value of the link that could not be used (the rest of the link applies)."""
+    dropped = urlstate.notices()
+    if dropped:
+        st.warning(
+            "This link had values this view cannot use, so only those were dropped and "
+            "everything else in the link applies: " + "; ".join(fmt.md(d) for d in dropped),
+            icon=":material/link_off:",
+        )
+
+
 def empty(n: int | None, what: str = "decisions") -> bool:
     """Show the empty state and return True when nothing matches the filters."""
     if n:
@@ -31,6 +58,8 @@ def empty(n: int | None, what: str = "decisions") -> bool:
 
 def upload_box() -> None:
     """Add letters through the ingest pipeline (the only way the app writes to the database)."""
+    if not upload.enabled():  # `imr app --no-upload`: a shared server that only reads
+        return
     st.subheader("Add letters")
     files = st.file_uploader(
         "IMR final determination letters (PDF or TXT)",
@@ -39,11 +68,47 @@ def upload_box() -> None:
         max_upload_size=upload.MAX_UPLOAD_MB,
     )
     if files and st.button("Ingest these files", type="primary"):
-        with st.spinner("Ingesting…"):
-            run = upload.ingest([(x.name, x.getvalue()) for x in files], data.db_path())
+        try:
+            with st.spinner("Ingesting…"):
+                run = upload.ingest([(x.name, x.getvalue()) for x in files], data.db_path())
+        except WriterBusy as exc:
+            st.info(
+                f"Another ingest (process {exc.pid or 'unknown'}) is writing to this database "
+                "right now. Nothing was added: try again when it has finished."
+            )
+            return
+        except upload.UploadsDisabled:
+            st.info("Uploads are turned off on this server (`imr app --no-upload`).")
+            return
+        upload_result(run)
+
+
+def upload_result(run) -> None:
+    """What the upload did and what to do next, in words (a known file is not an error)."""
+    known = run.skipped + run.duplicates
+    if run.added:
         st.success(
-            f"Added {run.added}, skipped {run.skipped} already known, "
-            f"{run.duplicates} duplicates, {len(run.quarantined)} quarantined."
+            f"Added {fmt.count(run.added, 'letters')}: every page now includes them."
+            + (f" {fmt.count(known, 'files')} were already in the database." if known else "")
         )
-        for failed in run.quarantined:
-            st.warning(f"{failed.path}: {failed.reason} {failed.detail}")
+    elif known and not run.quarantined:
+        st.info(
+            f"Nothing new: {'this file was' if known == 1 else f'these {known} files were'} "
+            "already in the database (same content), so the numbers are unchanged."
+        )
+    if run.quarantined:
+        lines = "\n".join(
+            f"- {fmt.md(f.path)}: {fmt.md(_reason(f))} ({fmt.md(f.detail)})"
+            for f in run.quarantined
+        )
+        st.info(
+            f"{fmt.count(len(run.quarantined), 'files')} could not be read as IMR letters and "
+            "were set aside (quarantined); nothing else changed. Check that each is a final "
+            "determination letter with a text layer (scans need OCR first). They are listed "
+            "under Quarantined files on the Data page.\n\n" + lines,
+            icon=":material/inventory_2:",
+        )
+
+
+def _reason(failed) -> str:
+    return str(getattr(failed.reason, "value", failed.reason))

@@ -1,7 +1,8 @@
-"""Download buttons for exactly the filtered decisions, with the manifest that describes them.
+"""Download buttons for exactly the decisions a page counts, with the manifest describing them.
 
 The bytes are made only when a button is clicked (a callable `data`), so a page with a
-million matching decisions does not build a file nobody asked for on every rerun.
+million matching decisions does not build a file nobody asked for on every rerun. File
+names carry the view; the CSV can carry a UTF-8 BOM so Excel reads `°`, `®` and `”` right.
 """
 
 from __future__ import annotations
@@ -13,23 +14,36 @@ import streamlit as st
 
 from queries.filters import Filters
 from ui import data
+from ui import format as fmt
 
 
-def export(f: Filters, fmt: str) -> bytes:
-    return data.export_bytes(f, fmt)[0]
+def export(f: Filters, fmt_: str, *, bom: bool = False) -> bytes:
+    return data.export_bytes(f, fmt_, bom=bom)[0]
 
 
 def manifest(f: Filters) -> bytes:
     return json.dumps(data.export_manifest(f), indent=2, default=str).encode()
 
 
-def buttons(f: Filters, *, key: str) -> None:
-    """CSV, Parquet and manifest downloads of the decisions matching `f`."""
-    c1, c2, c3 = st.columns(3)
+def buttons(f: Filters, *, key: str, note: str, tag: str = "") -> None:
+    """CSV, Parquet and manifest downloads of the decisions matching `f`, saying which
+    filters the files follow (`note`: what on the page they are the decisions of)."""
+    st.caption(
+        f"Downloads hold {fmt.md(note)}: {fmt.md(f.describe())} "
+        f"({fmt.count(data.decision_count(f), 'decisions')})."
+    )
+    stem = fmt.file_stem(f, tag=tag)
+    c1, c2, c3, c4 = st.columns([1, 1, 1, 1.3])
+    bom = c4.checkbox(
+        "CSV for Excel (UTF-8 BOM)",
+        True,
+        key=f"{key}_bom",
+        help="Adds the byte-order mark Excel needs to read accents and symbols as UTF-8.",
+    )
     c1.download_button(
         "Download CSV",
-        lambda: export(f, "csv"),
-        "imr-decisions.csv",
+        lambda: export(f, "csv", bom=bom),
+        f"{stem}.csv",
         "text/csv",
         key=f"{key}_csv",
         on_click="ignore",
@@ -38,7 +52,7 @@ def buttons(f: Filters, *, key: str) -> None:
     c2.download_button(
         "Download Parquet",
         lambda: export(f, "parquet"),
-        "imr-decisions.parquet",
+        f"{stem}.parquet",
         "application/vnd.apache.parquet",
         key=f"{key}_parquet",
         on_click="ignore",
@@ -46,7 +60,7 @@ def buttons(f: Filters, *, key: str) -> None:
     c3.download_button(
         "Manifest (JSON)",
         lambda: manifest(f),
-        "imr-decisions.manifest.json",
+        f"{stem}.manifest.json",
         "application/json",
         key=f"{key}_manifest",
         on_click="ignore",

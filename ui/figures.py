@@ -8,7 +8,15 @@ from collections.abc import Iterable, Mapping
 
 import polars as pl
 
+from queries.vocab import MIN_N
+
 Row = Mapping[str, object]
+SMALL_SELECTION = 10 * MIN_N  # below this many decisions most breakdown groups are small
+
+
+def is_small_selection(decisions: int) -> bool:
+    """Whether a page should say once, at the top, that its groups are small."""
+    return 0 < decisions < SMALL_SELECTION
 
 
 def demo_share(s: Row) -> float | None:

@@ -6,9 +6,11 @@ decisions), because the two units differ by a factor of ~2 and are easily confus
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from common.numbers import pct
+from queries.filters import Filters
 
 # st.column_config.NumberColumn format for a column of shares scaled by `as_percent`: `12.3 %`.
 PERCENT_COLUMN = "%.1f %%"
@@ -76,6 +78,43 @@ def period(value: date | str, grain: str) -> str:
 __all__ = ["pct"]  # one house style for shares, shared with the query layer's sentences
 
 
-def md(text: str | None) -> str:
-    """Letter text made safe for st.markdown: `$` would start LaTeX, `<` raw HTML."""
-    return (text or "").replace("\\", "\\\\").replace("$", "\\$").replace("<", "&lt;")
+# Markdown's and Streamlit's active characters (links, images, emphasis, code, HTML,
+# entities, maths, directives, tables, autolinks `http:` / `www.`); `-` only starts a list
+# or a heading underline at a line start, so it is escaped there alone and stays readable.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~$:&.^=\"])")
+_LINE_START = re.compile(r"(?m)^(\s*)-")
+
+
+def md(text: object) -> str:
+    """Any text from a URL or a letter, made inert for st.markdown / st.caption / st.info.
+
+    Streamlit renders Markdown (links, images, HTML, `$` maths, `:red[...]` directives) in
+    all of these; CommonMark lets a backslash escape any ASCII punctuation, so escaping every
+    one of them shows the text exactly as written and turns none of it into markup: no link,
+    no image fetch, no autolink (`http\\://`). The one function every page uses for such text.
+    """
+    escaped = _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    return _LINE_START.sub(r"\1\\-", escaped)
+
+
+def highlighted(snippet: str | None) -> str:
+    """A search snippet (matches wrapped in `**` by the index) with the text escaped and the
+    matches bold; the index already marks a cut with one `…`, so none is added here."""
+    parts = (snippet or "").split("**")
+    return "**".join(md(part) for part in parts) if len(parts) % 2 else md(snippet)
+
+
+def file_stem(f: Filters, *, tag: str = "") -> str:
+    """A download's name from its view: `imr-decisions_cat-Pharmaceuticals_2016`."""
+    params = f.to_query_params()
+    parts = ["imr-decisions", tag] if tag else ["imr-decisions"]
+    a, b = f.date_from, f.date_to
+    if a and b and (a.month, a.day, b.month, b.day) == (1, 1, 12, 31):
+        parts.append(str(a.year) if a.year == b.year else f"{a.year}-{b.year}")
+    else:
+        parts += [f"{k}-{params[k]}" for k in ("from", "to") if k in params]
+    for key, value in params.items():
+        if key not in ("from", "to"):
+            parts.append(f"{key}-{'+'.join([value] if isinstance(value, str) else value)}")
+    stem = "_".join(re.sub(r"[^A-Za-z0-9.+-]+", "-", p).strip("-") for p in parts)
+    return stem[:150]

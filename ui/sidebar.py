@@ -8,16 +8,17 @@ write it back. Parsing and validation belong to `queries.filters`; this module o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 
 import streamlit as st
 
 from queries.filters import BOOL_FIELDS, CHOICE_FIELDS, FilterError, Filters
 from queries.vocab import DIMENSIONS, FIXED_VALUES
+from ui import dates, urlstate
+from ui.format import md
+from ui.urlstate import PAGE_KEYS
 
 MAIN_CHOICES = ("service_category", "service_subcategory", "drug_class", "reviewer_specialty")
 TRISTATE = {"any": None, "yes": True, "no": False}
-PAGE_KEYS = ("case", "search", "p")  # URL keys owned by pages, not filters
 _SYNCED = "_filters_synced"  # the filter part of the URL as the widgets last wrote it
 
 
@@ -31,8 +32,8 @@ def filter_params(params: Mapping[str, list[str]]) -> dict[str, list[str]]:
 
 
 def _load_into_widgets(f: Filters) -> None:
-    st.session_state[_key("date_from")] = f.date_from
-    st.session_state[_key("date_to")] = f.date_to
+    st.session_state[_key("date_from")] = f.date_from.isoformat() if f.date_from else ""
+    st.session_state[_key("date_to")] = f.date_to.isoformat() if f.date_to else ""
     for name in CHOICE_FIELDS:
         st.session_state[_key(name)] = list(getattr(f, name))
     for name in BOOL_FIELDS:
@@ -45,11 +46,9 @@ def _sync_from_url(options: Mapping[str, list[str]]) -> None:
     url = filter_params({k: st.query_params.get_all(k) for k in st.query_params})
     if not url or url == st.session_state.get(_SYNCED):
         return
-    try:
-        f = Filters.from_query_params(url).validate(options)
-    except FilterError as exc:
-        st.session_state["_url_error"] = str(exc)
-        f = Filters()
+    f, problems = Filters.from_link(url, options)
+    for problem in problems:
+        urlstate.drop(problem)
     _load_into_widgets(f)
 
 
@@ -66,13 +65,19 @@ def _multiselect(name: str, options: Mapping[str, list[str]]) -> tuple[str, ...]
 
 def _widgets(options: Mapping[str, list[str]]) -> dict[str, object]:
     values: dict[str, object] = {}
-    c1, c2 = st.columns(2)
-    values["date_from"] = c1.date_input(
-        "Decided from", None, key=_key("date_from"), min_value=date(2013, 1, 1), format="YYYY-MM-DD"
-    )
-    values["date_to"] = c2.date_input(
-        "to", None, key=_key("date_to"), min_value=date(2013, 1, 1), format="YYYY-MM-DD"
-    )
+    # Text fields, one per row: they apply on Enter (a date picker applies only on blur)
+    # and show a whole date at any sidebar width. `2016` or `2016-03` mean the whole period.
+    for name, label, end in (("date_from", "Decided from", False), ("date_to", "Decided to", True)):
+        st.session_state.setdefault(_key(name), "")
+        typed = st.text_input(
+            label, key=_key(name), placeholder="YYYY-MM-DD, YYYY-MM or YYYY",
+            help="Press Enter to apply. A year or a month means all of it.",
+        )  # fmt: skip
+        try:
+            values[name] = dates.parse(typed, end=end)
+        except ValueError as exc:
+            st.warning(f"{label}: {md(repr(typed))} {exc}; this date is not applied.")
+            values[name] = None
     for name in MAIN_CHOICES:
         values[name] = _multiselect(name, options)
     with st.expander("More filters"):
@@ -95,14 +100,12 @@ def render(options: Mapping[str, list[str]]) -> Filters:
     _sync_from_url(options)
     with st.sidebar:
         st.header("Filters")
-        if error := st.session_state.pop("_url_error", None):
-            st.warning(f"The link had a filter this data cannot use, so it was dropped: {error}")
         values = _widgets(options)
         st.button("Reset filters", on_click=_reset, width="stretch")
     try:
         f = Filters(**values).validate(options)
     except FilterError as exc:
-        st.sidebar.error(str(exc))
+        st.sidebar.warning(f"{md(str(exc))}: the dates are not applied.")
         f = Filters(**{**values, "date_from": None, "date_to": None}).validate(options)
     _write_url(f)
     st.session_state["filters"] = f

@@ -14,16 +14,30 @@ from queries.vocab import MIN_N
 from ui import format as fmt
 
 
+def _trend_periods(df: pl.DataFrame, min_n: int) -> pl.DataFrame:
+    full = df.filter(~pl.col("partial")) if "partial" in df.columns else df
+    return full.filter(pl.col("decisions") >= min_n).sort("period")
+
+
+def has_trend(df: pl.DataFrame, *, min_n: int = MIN_N) -> bool:
+    """Whether there are two complete periods to compare: the chart draws a line only then,
+    so "too few periods" and a drawn trend never appear together."""
+    return _trend_periods(df, min_n).height >= 2
+
+
 def trend(df: pl.DataFrame, grain: str = "quarter", *, min_n: int = MIN_N) -> str:
     """First vs last complete period with at least `min_n` decisions, and whether the change
     is more than noise (Newcombe's interval for the difference excludes zero)."""
-    full = df.filter(~pl.col("partial")) if "partial" in df.columns else df
-    full = full.filter(pl.col("decisions") >= min_n).sort("period")
+    full = _trend_periods(df, min_n)
     if full.height < 2:
-        return f"Too few complete periods with at least {min_n} decisions to show a trend."
+        return (
+            f"Too few complete periods with at least {min_n} decisions to show a trend; "
+            "the chart shows each period's rate and interval, without a line."
+        )
     a, b = full.row(0, named=True), full.row(-1, named=True)
     pa, pb = fmt.period(a["period"], grain), fmt.period(b["period"], grain)
-    word = "rose" if b["rate"] > a["rate"] else "fell" if b["rate"] < a["rate"] else "held"
+    same = fmt.pct(a["rate"]) == fmt.pct(b["rate"])  # "rose from 10.9 % to 10.9 %" reads wrong
+    word = "held" if same else "rose" if b["rate"] > a["rate"] else "fell"
     low, high = newcombe_diff(b["overturned"], b["decisions"], a["overturned"], a["decisions"])
     noise = "beyond" if low > 0 or high < 0 else "within"
     return (

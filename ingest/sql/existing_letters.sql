@@ -1,4 +1,4 @@
--- Letters of this batch already stored, with the hash of the file they came from.
-select letter_id, source_sha256
+-- Letters of this batch already stored, with the file they came from.
+select letter_id, source_sha256, source_path
 from letters
 where list_contains($ids, letter_id)

@@ -1,11 +1,16 @@
-"""Breakdown: overturn rate by category and by reviewer; a click on a bar filters the rest."""
+"""Breakdown: overturn rate by category and by reviewer; a click on a bar filters the rest.
+
+The dimension, the minimum n and the clicked bars are in the URL (`dim`, `min_n`, `pick`),
+so a copied link opens the same breakdown with the same selection.
+"""
 
 import streamlit as st
 
 from queries.filters import CHOICE_FIELDS
 from queries.vocab import DIMENSIONS, MIN_N
-from ui import charts, data, downloads, report_button, sidebar, takeaways
-from ui.common import demo_banner, empty
+from ui import charts, data, downloads, report_button, sidebar, takeaways, urlstate
+from ui import format as fmt
+from ui.common import demo_banner, empty, link_notices, small_data_notice
 
 DRILL = {"service_category": "service_subcategory", "service_subcategory": "drug_class"}
 OTHERS = (
@@ -16,37 +21,69 @@ OTHERS = (
     "reviewer_state",
 )
 CHOOSABLE = [d for d in CHOICE_FIELDS if d in DIMENSIONS]
+PER_STATE = "per state"  # reviewer_state: a decision counts once for each state listed
 
 st.title("Breakdown")
 f = sidebar.current()
 s = data.summary(f).row(0, named=True)
+urlstate.bind("dim", "bd_dim", urlstate.one_of(CHOOSABLE), "service_category")
+urlstate.bind("min_n", "bd_min_n", urlstate.integer(1, 10_000), MIN_N)
+c1, c2 = st.columns([3, 1])
+dim = c1.selectbox("Break down by", CHOOSABLE, format_func=DIMENSIONS.get, key="bd_dim")
+min_n = c2.number_input("Minimum n (decisions) to rank", 1, 10_000, key="bd_min_n")
+urlstate.publish("dim", "bd_dim", lambda v: [v])
+urlstate.publish("min_n", "bd_min_n", lambda v: [str(v)])
+link_pick = urlstate.from_link("pick")
+if link_pick is not None:
+    choices = data.filter_options().get(dim, [])
+    urlstate.keep("bd_pick", (dim, urlstate.subset("pick", choices)(link_pick)))
+link_notices()
 if empty(s["decisions"]):
     st.stop()
 demo_banner(s)
+small_data_notice(s)
 rep = report_button.start("Breakdown", f, s)
-c1, c2 = st.columns([3, 1])
-dim = c1.selectbox("Break down by", CHOOSABLE, format_func=DIMENSIONS.get, key="bd_dim")
-min_n = c2.number_input("Minimum n (decisions) to rank", 1, 10_000, MIN_N, key="bd_min_n")
 
 
 def bar_chart(dimension: str, filters, key: str):
     df = data.overturn_rate_by(dimension, filters, min_n=min_n, letters=False)
-    said = takeaways.bars(df, dimension)
-    st.markdown(f"**{DIMENSIONS[dimension]}** - {said}")
+    note = ""
+    if dimension == "reviewer_state":
+        note = (
+            " (n is counted once per listed state: a reviewer licensed in two states counts "
+            "each decision twice, so the n add up to more than the decisions)"
+        )
+    said = takeaways.bars(df, dimension) + note
+    st.markdown(f"**{DIMENSIONS[dimension]}** - {fmt.md(said)}")
     if df.is_empty():
         return None
-    chart = rep.add(DIMENSIONS[dimension], said, chart=charts.rate_bars(df, dimension), table=df)
+    n_note = PER_STATE if dimension == "reviewer_state" else ""
+    chart = charts.rate_bars(df, dimension, n_note=n_note)
+    rep.add(DIMENSIONS[dimension], said, chart=chart, table=df)
     return st.altair_chart(chart, width="stretch", on_select="rerun", key=key)
 
 
+def clear_pick() -> None:
+    urlstate.keep("bd_pick", (dim, []))
+
+
+if "bd_main" not in st.session_state:  # a chart drawn afresh has no click of its own
+    urlstate.keep("bd_clicked", [])
 event = bar_chart(dim, f, "bd_main")
 selection = (event or {}).get("selection", {})  # a VegaLiteState is a dict too
-picked = [p[dim] for p in selection.get(charts.SELECTION) or [] if dim in p]
+clicked = [p[dim] for p in selection.get(charts.SELECTION) or [] if dim in p]
+if clicked != urlstate.keep("bd_clicked", default=[]):  # a click (not a rerun): it wins
+    urlstate.keep("bd_pick", (dim, clicked))
+urlstate.keep("bd_clicked", clicked)
+kept_dim, picked = urlstate.keep("bd_pick", default=(dim, []))
+picked = list(picked) if kept_dim == dim else []
+urlstate.write("pick", picked)
 local = f.replace(**{dim: tuple(picked)}) if picked else f
 if picked:
     below = f"Charts below are filtered to {DIMENSIONS[dim]} = {', '.join(picked)}"
-    st.info(f"{below} (click the bar again to clear).")
+    st.info(f"{fmt.md(below)} (click the bar again, or clear the selection).")
     rep.add("Picked", below + ".")
+    st.button("Clear the selection", on_click=clear_pick, key="bd_clear")
 for other in [d for d in (DRILL.get(dim), *OTHERS) if d and d != dim]:
     bar_chart(other, local, f"bd_{other}")
 
@@ -59,10 +96,10 @@ cells = data.overturn_rate_by(
     letters=False,
 )
 st.markdown(
-    "Cell colour = overturn rate of decisions; number = decisions (n); faded cells are "
-    f"below n = {min_n}."
+    "Cell colour = overturn rate of decisions; number = decisions (n). Grey cells have fewer "
+    f"than {min_n} decisions: not coloured, and not part of the colour scale."
 )
 heat = charts.heatmap(cells, "service_category", "reviewer_specialty")
 st.altair_chart(rep.add("Reviewer specialty × service category", chart=heat), width="stretch")
-downloads.buttons(local, key="breakdown")
+downloads.buttons(local, key="breakdown", note="the decisions these charts count")
 report_button.button(rep, key="breakdown")

@@ -1,30 +1,35 @@
 """Case: one letter in full - header, reviewer, every item with both citations, the source."""
 
-from pathlib import Path
+from contextlib import closing
 
 import streamlit as st
 
-from ui import data
+from queries import open_db
+from queries.source_file import source_file
+from ui import data, urlstate
 from ui import format as fmt
-from ui.common import demo_banner
+from ui.common import demo_banner, link_notices
 
-case = st.query_params.get("case", "")
-st.title(f"Case {case}" if case else "Case")
-wanted = st.text_input("Case number", case, placeholder="CM16-0213037", key="case_lookup")
-if wanted and wanted != case:
-    st.query_params["case"] = wanted.strip()
-    st.rerun()
+urlstate.bind("case", "case_lookup", urlstate.text, "")  # a link, Back, or the Cases table
+case = st.session_state["case_lookup"].strip()
+st.title(f"Case {fmt.md(case)}" if case else "Case")
+link_notices()
+st.text_input("Case number", placeholder="CM16-0213037", key="case_lookup")
+urlstate.publish("case", "case_lookup", lambda v: [v.strip()] if v and v.strip() else [])
 if not case:
     st.info("Enter a case number, or open a case from the Cases page.")
     st.stop()
 letter, items = data.letter(case)
 if letter.is_empty():
-    st.warning(f"No letter with case number or id {case!r} in this database.")
+    st.warning(
+        f"No letter with case number or id {fmt.md(repr(case))} in this database: check the "
+        "number, or find the letter on the Cases page."
+    )
     st.stop()
 L = letter.row(0, named=True)
 demo_banner({"letters": 1, "demo_letters": int(bool(L.get("is_demo")))})
 
-st.subheader(f"{L['case_outcome']} - {fmt.count(L['item_count'], 'decisions')}")
+st.subheader(f"{fmt.md(L['case_outcome'])} - {fmt.count(L['item_count'], 'decisions')}")
 c = st.columns(4)
 for col, (name, key) in zip(
     c * 2,
@@ -49,7 +54,9 @@ st.markdown(
     f"{fmt.md(', '.join(L['reviewer_certifications'] or []) or '-')}; licensed in "
     f"{fmt.md(', '.join(L['reviewer_states'] or []) or '-')}"
 )
-st.caption(f"Letter layout `{L['layout']}`; parsed by parser version {L['parser_version']}.")
+st.caption(
+    f"Letter layout {fmt.md(L['layout'])}; parsed by parser version {fmt.md(L['parser_version'])}."
+)
 
 for it in items.iter_rows(named=True):
     with st.container(border=True):
@@ -60,24 +67,29 @@ for it in items.iter_rows(named=True):
                 f"Original request: {fmt.md(it['original_request'])}; authorised by the "
                 f"claims administrator: {fmt.md(it.get('authorized_portion') or '-')}"
             )
-        st.caption(f"{it['service_category']} › {it['service_subcategory']} › {it['drug_class']}")
+        st.caption(
+            " › ".join(
+                fmt.md(it[k]) for k in ("service_category", "service_subcategory", "drug_class")
+            )
+        )
         st.markdown(
-            f"*Claims administrator guideline* ({it['ca_guideline_source']}): "
+            f"*Claims administrator guideline* ({fmt.md(it['ca_guideline_source'])}): "
             f"{fmt.md(it['ca_guideline']) or '-'}  \n*IMR reviewer guideline* "
-            f"({it['imr_guideline_source']}): {fmt.md(it['imr_guideline']) or '-'}"
+            f"({fmt.md(it['imr_guideline_source'])}): {fmt.md(it['imr_guideline']) or '-'}"
         )
         st.markdown(fmt.md(it["rationale"]))
 
 with st.expander("Clinical case summary", expanded=False):
     st.markdown(fmt.md(L.get("clinical_summary")) or "-")
-source = Path(L["source_path"])
-if source.is_file():
+with closing(open_db(data.db_path())) as con:  # bytes only if the file is still the one ingested
+    source = source_file(con, L["letter_id"])
+if source.data is not None:
     st.download_button(
         f"Download source file ({source.name})",
-        source.read_bytes(),
+        source.data,
         source.name,
         icon=":material/download:",
         on_click="ignore",
     )
 else:
-    st.caption(f"Source file not available on this server: {L['source_path']}")
+    st.caption(f"Source file {fmt.md(source.name)}: {source.reason}.")

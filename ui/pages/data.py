@@ -14,14 +14,13 @@ st.caption("The whole database: the sidebar filters do not apply on this page.")
 everything = Filters()
 s = data.summary(everything).row(0, named=True)
 demo_banner(s)
-c = st.columns(5)
+c = st.columns(4)
 c[0].metric("Letters (cases)", f"{s['letters']:,}")
 c[1].metric("Decisions (items)", f"{s['decisions']:,}")
-c[2].metric("Decided", fmt.date_span(s["first_date"], s["last_date"], short=True))
-c[3].metric("Demo / real letters", f"{s['demo_letters']:,} / {figures.real_letters(s):,}")
+c[2].metric("Demo / real letters", f"{s['demo_letters']:,} / {figures.real_letters(s):,}")
 versions = data.parser_versions()
 older = figures.older_parser_letters(versions, PARSER_VERSION)
-c[4].metric(
+c[3].metric(
     "Parser version",
     PARSER_VERSION,
     help="Version of the parser in this code; letters parsed by an older one are re-parsed "
@@ -35,7 +34,7 @@ if older:
 st.caption(
     f"Decided {fmt.date_span(s['first_date'], s['last_date'])}; "
     f"{fmt.count(s['undated_letters'], 'letters')} carry no decision date (copies without "
-    f"the header block). Database: `{data.db_path()}`."
+    f"the header block). Database: {fmt.md(data.db_path())}."
 )
 
 st.subheader("Letters as clusters (design effect)")

@@ -3,19 +3,22 @@
 import streamlit as st
 
 from queries.vocab import GRAINS, MIN_N
-from ui import charts, data, downloads, figures, report_button, sidebar, takeaways
+from ui import charts, data, downloads, figures, report_button, sidebar, takeaways, urlstate
 from ui import format as fmt
-from ui.common import demo_banner, empty
+from ui.common import demo_banner, empty, link_notices, small_data_notice
 
 st.title("IMR outcomes")
 f = sidebar.current()
 s = data.summary(f).row(0, named=True)
+urlstate.bind("period", "overview_grain", urlstate.one_of(GRAINS), "quarter")
+link_notices()
 if empty(s["decisions"]):
     st.stop()
 demo_banner(s)
+small_data_notice(s)
 rep = report_button.start("Overview", f, s)
 
-c = st.columns(5)
+c = st.columns(4)
 c[0].metric("Letters (cases)", f"{s['letters']:,}")
 c[1].metric("Decisions (items)", f"{s['decisions']:,}")
 c[2].metric(
@@ -25,32 +28,33 @@ c[2].metric(
     f"{fmt.rate_of(s['overturned'], s['decisions'])}",
 )
 c[3].metric(
-    "Decided",
-    fmt.date_span(s["first_date"], s["last_date"], short=True),
-    help=f"{fmt.date_span(s['first_date'], s['last_date'])}; "
-    f"{s['undated_letters']:,} letters carry no decision date",
-)
-c[4].metric(
     "Demo letters",
     fmt.pct(figures.demo_share(s), 0),
     help=f"{s['demo_letters']:,} of {s['letters']:,} letters are synthetic",
 )
 st.caption(
     f"Overturn rate {fmt.rate_with_ci(s['rate'], s['ci_low'], s['ci_high'])}: "
-    f"{fmt.rate_of(s['overturned'], s['decisions'])}."
+    f"{fmt.rate_of(s['overturned'], s['decisions'])}. Decided "
+    f"{fmt.date_span(s['first_date'], s['last_date'])} (first to last decision date; "
+    f"{fmt.count(s['undated_letters'], 'letters')} carry none)."
 )
 
 st.subheader("Overturn rate over time")
-grain = st.segmented_control("Period", GRAINS, default="quarter", key="overview_grain") or "quarter"
+grain = st.segmented_control("Period", GRAINS, key="overview_grain") or "quarter"
+urlstate.publish("period", "overview_grain", lambda g: [g or "quarter"])
 trend = data.trend(grain, f, letters=False)  # the chart counts decisions
-said = takeaways.trend(trend, grain)
-st.markdown(said)
-chart = rep.add("Overturn rate over time", said, chart=charts.trend_chart(trend), table=trend)
-st.altair_chart(chart, width="stretch")
-st.caption(
-    "Dashed lines: MTUS Chronic Pain & Opioid update (Dec 2017), MTUS Drug Formulary "
-    "(Jan 2018), COVID-19 (2020). Grey bars: decisions per period."
-)
+sentence = takeaways.trend(trend, grain)
+st.markdown(fmt.md(sentence))
+if not trend.is_empty():
+    rates, volume = charts.trend_chart(trend, grain=grain, line=takeaways.has_trend(trend))
+    st.altair_chart(rep.add("Overturn rate over time", sentence, chart=rates), width="stretch")
+    st.altair_chart(rep.add("Decisions per period", chart=volume, table=trend), width="stretch")
+    st.caption(
+        "Dashed lines: MTUS Chronic Pain & Opioid update (Dec 2017), MTUS Drug Formulary "
+        "(Jan 2018), COVID-19 (2020), where they fall inside the data. Grey bars: decisions "
+        "per period. "
+        + ("" if takeaways.has_trend(trend) else "Points without a line: too few periods.")
+    )
 
 st.subheader("Top movers: service categories, last two decision years")
 by_year = data.overturn_rate_by("service_category", f, by="decision_year", letters=False)
@@ -73,6 +77,7 @@ else:
             "service_category": "service category",
             "n_before": "decisions before",
             "n_after": "decisions after",
+            "periods": "years",
         },
     )
     st.caption(
@@ -80,5 +85,5 @@ else:
         "Benjamini-Hochberg control of the false discovery rate (5 %) across the categories "
         "shown."
     )
-downloads.buttons(f, key="overview")
+downloads.buttons(f, key="overview", note="the decisions this page counts")
 report_button.button(rep, key="overview")
