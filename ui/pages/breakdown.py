@@ -80,9 +80,11 @@ picked = list(picked) if kept_dim == dim else []
 urlstate.write("pick", picked)
 local = f.replace(**{dim: tuple(picked)}) if picked else f
 if picked:
-    below = f"Charts below are filtered to {DIMENSIONS[dim]} = {', '.join(picked)}"
-    st.info(f"{fmt.md(below)} (click the bar again, or clear the selection).")
-    rep.add("Picked", below + ".")
+    st.info(
+        f"Charts below are filtered to {DIMENSIONS[dim]} = {fmt.md(', '.join(picked))} "
+        "(click the bar again, or clear the selection)."
+    )
+    rep.add("Picked", f"Charts below are filtered to {DIMENSIONS[dim]} = {', '.join(picked)}.")
     st.button("Clear the selection", on_click=clear_pick, key="bd_clear")
 for other in [d for d in (DRILL.get(dim), *OTHERS) if d and d != dim]:
     bar_chart(other, local, f"bd_{other}")
