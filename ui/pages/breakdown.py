@@ -8,7 +8,7 @@ import streamlit as st
 
 from queries.filters import CHOICE_FIELDS
 from queries.vocab import DIMENSIONS, MIN_N
-from ui import charts, data, downloads, sidebar, takeaways, urlstate
+from ui import charts, data, downloads, report_button, sidebar, takeaways, urlstate
 from ui import format as fmt
 from ui.common import demo_banner, empty, link_notices, small_data_notice
 
@@ -42,6 +42,7 @@ if empty(s["decisions"]):
     st.stop()
 demo_banner(s)
 small_data_notice(s)
+rep = report_button.start("Breakdown", f, s)
 
 
 def bar_chart(dimension: str, filters, key: str):
@@ -52,11 +53,13 @@ def bar_chart(dimension: str, filters, key: str):
             " (n is counted once per listed state: a reviewer licensed in two states counts "
             "each decision twice, so the n add up to more than the decisions)"
         )
-    st.markdown(f"**{DIMENSIONS[dimension]}** - {fmt.md(takeaways.bars(df, dimension))}{note}")
+    said = takeaways.bars(df, dimension) + note
+    st.markdown(f"**{DIMENSIONS[dimension]}** - {fmt.md(said)}")
     if df.is_empty():
         return None
     n_note = PER_STATE if dimension == "reviewer_state" else ""
     chart = charts.rate_bars(df, dimension, n_note=n_note)
+    rep.add(DIMENSIONS[dimension], said, chart=chart, table=df)
     return st.altair_chart(chart, width="stretch", on_select="rerun", key=key)
 
 
@@ -81,6 +84,7 @@ if picked:
         f"Charts below are filtered to {DIMENSIONS[dim]} = {fmt.md(', '.join(picked))} "
         "(click the bar again, or clear the selection)."
     )
+    rep.add("Picked", f"Charts below are filtered to {DIMENSIONS[dim]} = {', '.join(picked)}.")
     st.button("Clear the selection", on_click=clear_pick, key="bd_clear")
 for other in [d for d in (DRILL.get(dim), *OTHERS) if d and d != dim]:
     bar_chart(other, local, f"bd_{other}")
@@ -97,5 +101,7 @@ st.markdown(
     "Cell colour = overturn rate of decisions; number = decisions (n). Grey cells have fewer "
     f"than {min_n} decisions: not coloured, and not part of the colour scale."
 )
-st.altair_chart(charts.heatmap(cells, "service_category", "reviewer_specialty"), width="stretch")
+heat = charts.heatmap(cells, "service_category", "reviewer_specialty")
+st.altair_chart(rep.add("Reviewer specialty × service category", chart=heat), width="stretch")
 downloads.buttons(local, key="breakdown", note="the decisions these charts count")
+report_button.button(rep, key="breakdown")

@@ -10,7 +10,7 @@ import streamlit as st
 
 from queries.filters import CHOICE_FIELDS, FilterError
 from queries.vocab import DIMENSIONS, MIN_N
-from ui import charts, data, downloads, figures, sidebar, urlstate
+from ui import charts, data, downloads, figures, report_button, sidebar, urlstate
 from ui import format as fmt
 from ui.common import demo_banner, link_notices, small_data_notice
 
@@ -64,16 +64,19 @@ result = data.compare(a, b)
 rows = [data.summary(x).row(0, named=True) for x in (a, b)]
 demo_banner(figures.letters_of_both(rows))
 small_data_notice({"decisions": min(r["decisions"] for r in rows)})
+rep = report_button.start("Compare two groups", f, data.summary(f).row(0, named=True))
 for col, tag, r, x in zip((ca, cb), "AB", rows, (a, b), strict=True):
     col.metric(
         f"{tag}: overturn rate (decisions)",
         fmt.pct(r["rate"]),
         help=f"95 % CI {fmt.ci(r['ci_low'], r['ci_high'])}",
     )
-    col.caption(
+    said = (
         f"{fmt.rate_of(r['overturned'], r['decisions'])} in "
-        f"{fmt.count(r['letters'], 'letters')}. {fmt.md(x.describe())}."
+        f"{fmt.count(r['letters'], 'letters')}. {x.describe()}."
     )
+    col.caption(fmt.md(said))
+    rep.add(f"Group {tag}", fmt.rate_with_ci(r["rate"], r["ci_low"], r["ci_high"]), said)
 if result.shared:
     st.warning(
         f"The two groups share {fmt.count(result.shared, 'decisions')}: they are not "
@@ -92,10 +95,12 @@ st.markdown(fmt.md(result.sentence()))
 st.code(result.sentence(), language=None, wrap_lines=True)
 if all(r["decisions"] for r in rows):
     both = figures.groups_frame(rows, "AB")
-    st.altair_chart(
-        charts.rate_bars(both, "group", selectable=False, keep_order=True), width="stretch"
-    )
+    bars = charts.rate_bars(both, "group", selectable=False, keep_order=True)
+    st.altair_chart(rep.add("In words", result.sentence(), chart=bars, table=both), width="stretch")
+else:
+    rep.add("In words", result.sentence())
 
 st.subheader("The decisions behind each group")
 for tag, x in (("A", a), ("B", b)):
     downloads.buttons(x, key=f"compare_{tag}", note=f"group {tag}", tag=f"group-{tag}")
+report_button.button(rep, key="compare")

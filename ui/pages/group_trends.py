@@ -5,7 +5,7 @@ import streamlit as st
 from queries import trend_changes
 from queries.grouping import GROUPINGS
 from queries.vocab import GRAINS, MIN_N
-from ui import charts_analyses, data, downloads, sidebar
+from ui import charts_analyses, data, downloads, report_button, sidebar
 from ui import takeaways_analyses as takeaways
 from ui.common import demo_banner, empty
 
@@ -17,14 +17,17 @@ s = data.summary(f).row(0, named=True)
 if empty(s["decisions"]):
     st.stop()
 demo_banner(s)
+rep = report_button.start("Trends by group", f, s)
 c1, c2, c3 = st.columns([3, 2, 1])
 dim = c1.selectbox("Group by", CHOOSABLE, format_func=GROUPINGS.get, key="gt_dim")
 grain = c2.segmented_control("Period", GRAINS, default="year", key="gt_grain") or "year"
 k = c3.number_input("Groups", 1, 12, 6, key="gt_k")
 series = data.group_trend(f, dim, grain, k=k)
 changes = trend_changes(series)
-st.markdown(takeaways.group_changes(changes, grain))
-st.altair_chart(charts_analyses.group_small_multiples(series), width="stretch")
+said = takeaways.group_changes(changes, grain)
+st.markdown(said)
+panels = charts_analyses.group_small_multiples(series)
+st.altair_chart(rep.add(f"By {GROUPINGS[dim]}", said, chart=panels, table=changes), width="stretch")
 st.caption(
     f"The {k} largest groups by dated decisions; the rest pooled as 'Other groups'. Band: 95 % "
     "interval allowing for items of one letter being alike (letter-clustered); grey points: "
@@ -47,3 +50,4 @@ st.dataframe(
     },
 )
 downloads.frame_csv(changes, f"imr-trend-changes-by-{dim}.csv", key="gt_changes_csv")
+report_button.button(rep, key="group_trends")

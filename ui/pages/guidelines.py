@@ -3,7 +3,7 @@
 import streamlit as st
 
 from queries.guideline_agreement import LEVELS
-from ui import charts_analyses, data, downloads, sidebar
+from ui import charts_analyses, data, downloads, report_button, sidebar
 from ui import takeaways_analyses as takeaways
 from ui.common import demo_banner, empty
 
@@ -15,10 +15,13 @@ s = data.summary(f).row(0, named=True)
 if empty(s["decisions"]):
     st.stop()
 demo_banner(s)
+rep = report_button.start("Guidelines", f, s)
 
 rates = data.agreement_rates(f)
-st.markdown(takeaways.agreement(rates))
-st.altair_chart(charts_analyses.clustered_rate_bars(rates, "guideline_agreement"), width="stretch")
+said = takeaways.agreement(rates)
+st.markdown(said)
+bars = charts_analyses.clustered_rate_bars(rates, "guideline_agreement")
+st.altair_chart(rep.add("Same or different source", said, chart=bars, table=rates), width="stretch")
 st.caption(
     "Same source: the reviewer relied on the source the claims administrator cited (MTUS, ODG, "
     "ACOEM non-MTUS, other). A grouping computed per decision, not a sidebar filter. Whiskers: "
@@ -31,7 +34,8 @@ level = st.segmented_control(
 ) or "source"  # fmt: skip
 table = data.agreement_table(f, level)
 st.subheader(f"{TITLES[level]}: claims administrator x IMR reviewer")
-st.altair_chart(charts_analyses.agreement_heatmap(table), width="stretch")
+heat = charts_analyses.agreement_heatmap(table)
+st.altair_chart(rep.add(f"{TITLES[level]} cross-tab", chart=heat, table=table), width="stretch")
 st.caption(
     "Colour: overturn rate of the cell's decisions; number: decisions (n); faded: cells under "
     "the minimum n. Rows: what the claims administrator cited; columns: what the IMR reviewer "
@@ -39,3 +43,4 @@ st.caption(
     "the row."
 )
 downloads.frame_csv(table, f"imr-guideline-{level}-crosstab.csv", key="gl_table_csv")
+report_button.button(rep, key="guidelines")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from queries import partly_vs_denied_difference
 from queries.vocab import GRAINS
-from ui import charts_analyses, data, downloads, sidebar
+from ui import charts_analyses, data, downloads, report_button, sidebar
 from ui import takeaways_analyses as takeaways
 from ui.common import demo_banner, empty
 
@@ -14,30 +14,37 @@ s = data.summary(f).row(0, named=True)
 if empty(s["decisions"]):
     st.stop()
 demo_banner(s)
+rep = report_button.start("Letters (cases)", f, s)
 st.caption(
     "DWC's overturn rate counts decisions (treatment requests); here the unit is the letter. A "
     "letter counts when any of its decisions match the filters; its outcome and item count are "
     "the whole letter's."
 )
-st.markdown(takeaways.case_outcomes(data.case_outcomes(f), data.items_per_letter(f)))
+said = takeaways.case_outcomes(data.case_outcomes(f), data.items_per_letter(f))
+st.markdown(said)
 grain = st.segmented_control("Period", GRAINS, default="year", key="lt_grain") or "year"
 outcomes = data.case_outcomes(f, grain)
-st.altair_chart(charts_analyses.case_outcome_bars(outcomes), width="stretch")
+bars = charts_analyses.case_outcome_bars(outcomes)
+st.altair_chart(rep.add("How letters end", said, chart=bars, table=outcomes), width="stretch")
 st.caption("Share of letters fully upheld, partly overturned and fully overturned per period.")
 downloads.frame_csv(outcomes, f"imr-case-outcomes-by-{grain}.csv", key="lt_outcomes_csv")
 items = data.items_per_letter(f, grain)
-st.altair_chart(charts_analyses.items_per_letter_line(items), width="stretch")
+line = charts_analyses.items_per_letter_line(items)
+st.altair_chart(rep.add("Items per letter", chart=line, table=items), width="stretch")
 downloads.frame_csv(items, f"imr-items-per-letter-by-{grain}.csv", key="lt_items_csv")
 
 st.subheader("Partly authorised (UR modified) vs fully denied requests")
 rates = data.partly_vs_denied(f)
-st.markdown(takeaways.partly_vs_denied(rates, partly_vs_denied_difference(rates)))
+said = takeaways.partly_vs_denied(rates, partly_vs_denied_difference(rates))
+st.markdown(said)
 names = {True: "partly authorised", False: "fully denied"}
+bars = charts_analyses.clustered_rate_bars(rates, "partly_authorized", names=names)
 st.altair_chart(
-    charts_analyses.clustered_rate_bars(rates, "partly_authorized", names=names), width="stretch"
+    rep.add("Partly authorised vs fully denied", said, chart=bars, table=rates), width="stretch"
 )
 st.caption(
     "Partly authorised: UR approved part of the request and IMR reviewed the rest. Whiskers and "
     "the difference: 95 % intervals allowing for items of one letter being alike."
 )
 downloads.frame_csv(rates, "imr-partly-vs-denied.csv", key="lt_partly_csv")
+report_button.button(rep, key="letters")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from queries.mix import PHARMA
 from queries.vocab import GRAINS
-from ui import charts_analyses, data, downloads, sidebar
+from ui import charts_analyses, data, downloads, report_button, sidebar
 from ui import takeaways_analyses as takeaways
 from ui.common import demo_banner, empty
 
@@ -20,6 +20,7 @@ s = data.summary(f).row(0, named=True)
 if empty(s["decisions"]):
     st.stop()
 demo_banner(s)
+rep = report_button.start("Mix", f, s)
 c1, c2, c3 = st.columns([2, 2, 2])
 grain = c1.segmented_control("Period", GRAINS, default="year", key="mix_grain") or "year"
 choice = c2.selectbox("Share of", list(LEVELS), key="mix_level")
@@ -30,7 +31,10 @@ shares = data.mix(f, grain, level, within=within)
 if shares.is_empty():
     st.info("No dated decisions of this kind under these filters.")
 else:
-    st.altair_chart(charts_analyses.mix_area(shares), width="stretch")
+    area = rep.add(
+        f"Share of decisions: {choice}", chart=charts_analyses.mix_area(shares), table=shares
+    )
+    st.altair_chart(area, width="stretch")
     st.caption(
         "Share of dated decisions per period (the eight largest values; the rest grey). Red "
         f"dashed lines: policy breakpoints. {s['undated_letters']:,} undated letters are left "
@@ -44,12 +48,12 @@ if opioids.is_empty():
     st.info(f"No dated {PHARMA.lower()} decisions under these filters.")
 else:
     what = "opioid share of pharmaceutical decisions"
-    st.markdown(takeaways.share_change(opioids, what, grain, "pharma_decisions"))
-    st.altair_chart(
-        charts_analyses.share_line(
-            opioids, title="Opioid share", k="opioid_decisions", n="pharma_decisions"
-        ),
-        width="stretch",
+    said = takeaways.share_change(opioids, what, grain, "pharma_decisions")
+    st.markdown(said)
+    line = charts_analyses.share_line(
+        opioids, title="Opioid share", k="opioid_decisions", n="pharma_decisions"
     )
+    st.altair_chart(rep.add("Opioid share", said, chart=line, table=opioids), width="stretch")
     st.caption("Band: 95 % Wilson interval. DWC reports this share every year.")
     downloads.frame_csv(opioids, f"imr-opioid-share-by-{grain}.csv", key="mix_opioid_csv")
+report_button.button(rep, key="mix")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from queries.vocab import GRAINS, MIN_N
-from ui import charts, data, downloads, figures, sidebar, takeaways, urlstate
+from ui import charts, data, downloads, figures, report_button, sidebar, takeaways, urlstate
 from ui import format as fmt
 from ui.common import demo_banner, empty, link_notices, small_data_notice
 
@@ -16,6 +16,7 @@ if empty(s["decisions"]):
     st.stop()
 demo_banner(s)
 small_data_notice(s)
+rep = report_button.start("Overview", f, s)
 
 c = st.columns(4)
 c[0].metric("Letters (cases)", f"{s['letters']:,}")
@@ -46,8 +47,8 @@ sentence = takeaways.trend(trend, grain)
 st.markdown(fmt.md(sentence))
 if not trend.is_empty():
     rates, volume = charts.trend_chart(trend, grain=grain, line=takeaways.has_trend(trend))
-    st.altair_chart(rates, width="stretch")
-    st.altair_chart(volume, width="stretch")
+    st.altair_chart(rep.add("Overturn rate over time", sentence, chart=rates), width="stretch")
+    st.altair_chart(rep.add("Decisions per period", chart=volume, table=trend), width="stretch")
     st.caption(
         "Dashed lines: MTUS Chronic Pain & Opioid update (Dec 2017), MTUS Drug Formulary "
         "(Jan 2018), COVID-19 (2020), where they fall inside the data. Grey bars: decisions "
@@ -61,6 +62,7 @@ moved = takeaways.movers(by_year, "service_category", "decision_year")
 if moved.is_empty():
     st.caption(f"Needs two decision years with at least {MIN_N} decisions in a category.")
 else:
+    rep.add("Top movers: service categories, last two decision years", table=moved.head(8))
     st.dataframe(
         figures.as_percent(moved.head(8), "rate_before", "rate_after"),
         hide_index=True,
@@ -84,3 +86,4 @@ else:
         "shown."
     )
 downloads.buttons(f, key="overview", note="the decisions this page counts")
+report_button.button(rep, key="overview")

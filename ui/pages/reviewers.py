@@ -4,7 +4,7 @@ import streamlit as st
 
 from queries.standardised import FUNNEL_DIMENSIONS
 from queries.vocab import DIMENSIONS
-from ui import charts_analyses, data, downloads, sidebar
+from ui import charts_analyses, data, downloads, report_button, sidebar
 from ui import takeaways_analyses as takeaways
 from ui.common import demo_banner, empty
 
@@ -14,20 +14,27 @@ s = data.summary(f).row(0, named=True)
 if empty(s["decisions"]):
     st.stop()
 demo_banner(s)
+rep = report_button.start("Reviewers", f, s)
 dim = st.selectbox("Compare", FUNNEL_DIMENSIONS, format_func=DIMENSIONS.get, key="rv_dim")
 label = DIMENSIONS[dim]
 groups = data.standardised(f, dim)
-st.markdown(takeaways.standardised(groups, label))
+said = takeaways.standardised(groups, label)
+st.markdown(said)
 
 st.subheader("Raw and adjusted for service mix")
-st.altair_chart(charts_analyses.raw_vs_adjusted(groups, label), width="stretch")
-st.caption(takeaways.adjustment_method(groups))
+method = takeaways.adjustment_method(groups)
+raw = charts_analyses.raw_vs_adjusted(groups, label)
+raw = rep.add(f"{label}: raw and adjusted", said, chart=raw, table=groups, note=method)
+st.altair_chart(raw, width="stretch")
+st.caption(method)
 
 st.subheader("Funnel plot")
 if groups["expected"].drop_nulls().is_empty():
     st.info("No expected overturns to compare against under these filters.")
 else:
-    st.altair_chart(charts_analyses.funnel(groups, label), width="stretch")
+    st.altair_chart(
+        rep.add("Funnel plot", chart=charts_analyses.funnel(groups, label)), width="stretch"
+    )
     st.caption(
         "Method: each group's observed overturns are divided by those expected from its mix of "
         "service subcategories, and plotted against the expected count with the 95 % and "
@@ -36,3 +43,4 @@ else:
         "across the groups, using exact Poisson tests."
     )
 downloads.frame_csv(groups, f"imr-standardised-{dim}.csv", key="rv_csv")
+report_button.button(rep, key="reviewers")

@@ -5,7 +5,7 @@ import streamlit as st
 from queries.grouping import GROUPINGS
 from queries.timeliness import LIMIT_DAYS, MEASURES
 from queries.vocab import GRAINS
-from ui import charts_analyses, data, downloads, sidebar
+from ui import charts_analyses, data, downloads, report_button, sidebar
 from ui import takeaways_analyses as takeaways
 from ui.common import demo_banner, empty
 
@@ -15,6 +15,7 @@ s = data.summary(f).row(0, named=True)
 if empty(s["decisions"]):
     st.stop()
 demo_banner(s)
+rep = report_button.start("Timeliness", f, s)
 st.caption(
     "DWC's **average age from assigned date** is Decision Date minus Date Assigned; the "
     "**filing window** is Application Received minus UR Denial Date (30 days allowed). Counted "
@@ -25,14 +26,17 @@ st.caption(
 
 overall = data.timeliness(f)
 for measure, label in MEASURES.items():
-    st.markdown(f"**{label}** - {takeaways.timeliness(overall, measure)}")
+    said = takeaways.timeliness(overall, measure)
+    st.markdown(f"**{label}** - {said}")
+    rep.add(label, said)
 
 c1, c2 = st.columns(2)
 grain = c1.segmented_control("Period", GRAINS, default="quarter", key="tl_grain") or "quarter"
 measure = c2.selectbox("Measure", list(MEASURES), format_func=MEASURES.get, key="tl_measure")
 by_period = data.timeliness(f, grain=grain)
+lines = charts_analyses.timeliness_lines(by_period, measure, limit_days=LIMIT_DAYS)
 st.altair_chart(
-    charts_analyses.timeliness_lines(by_period, measure, limit_days=LIMIT_DAYS), width="stretch"
+    rep.add(f"{MEASURES[measure]} by {grain}", chart=lines, table=by_period), width="stretch"
 )
 st.caption(
     f"Lines: median, 90th percentile and mean days per {grain} of the decision date; grey "
@@ -65,3 +69,5 @@ st.caption(
     "three licensure states counts in each)."
 )
 downloads.frame_csv(by_group, f"imr-timeliness-by-{by}.csv", key="tl_csv_group")
+rep.add(f"By {GROUPINGS[by]}", table=by_group.filter(by_group["measure"] == measure))
+report_button.button(rep, key="timeliness")
