@@ -1,4 +1,4 @@
-"""Draw a letter as a PDF with fpdf2, laid out like the published letters.
+"""Draw a letter as a PDF, laid out like the published letters.
 
 Letter size, one-inch margins, Times 12 body, bold centred headings, and the page-1 header as
 a ruled four-column table in Helvetica 11 whose `Application Received:` label wraps in its
@@ -7,47 +7,61 @@ Application` / `Received:` / date). Lines flow across pages, so page breaks fall
 mid-sentence. Published letters are encrypted with an empty user password and copy
 restrictions; so are some demo ones.
 
-Lines are broken here (greedy, cached word widths and paragraphs) and drawn with the operators
-`FPDF.text` writes: fpdf2's own `multi_cell` re-measures each line per character and ran at ~40
-letters/s; `FPDF.text` per line spent more in its checks than in writing.
+Lines are broken here (greedy, cached word widths and paragraphs) and drawn on a canvas with
+fpdf2's methods (`demo/pdf_writer.py`, which writes fpdf2's operators without fpdf2's cost;
+the tests draw the same letters on fpdf2 itself and compare).
 """
 
 from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Protocol
 
-from fpdf import FPDF
-from fpdf.enums import AccessPermission
-
+from demo.pdf_writer import PAGE_H, PAGE_W, PdfCanvas
 from demo.render_text import Block, letter_blocks
 from ingest.model import Letter
 
-PAGE_W, PAGE_H, MARGIN = 612.0, 792.0, 72.0
+MARGIN = 72.0
 LINE = 13.8  # points between body lines (Times 12)
 SIZE = 12.0
 TABLE_X, TABLE_TOP, ROW_H, PAD = 66.8, 92.6, 13.2, 5.2
 TABLE_COLS = (107.0, 149.5, 97.4, 124.0)  # label, value, label, value (points)
-OWNER_PASSWORD = "imr-demo-owner"
+TITLE = "IMR Final Determination (synthetic demo letter)"
+CREATOR = "imr-outcomes demo generator"
+
+
+class Canvas(Protocol):
+    """What the drawing needs: `PdfCanvas`, or fpdf2's FPDF behind an adapter in the tests."""
+
+    fontkey: str
+    size: float
+    cw: dict[str, int]
+
+    def add_page(self) -> None: ...
+    def set_font(self, family: str, style: str, size: float) -> None: ...
+    def set_line_width(self, width: float) -> None: ...
+    def rect(self, x: float, y: float, w: float, h: float) -> None: ...
+    def text(self, x: float, y: float, text: str) -> None: ...
 
 
 class _Page:
     """A cursor over the pages: where the next line's baseline goes."""
 
-    def __init__(self, pdf: FPDF) -> None:
+    def __init__(self, pdf: Canvas) -> None:
         self.pdf = pdf
         self.y = MARGIN
 
     def width(self, word: str) -> float:
-        widths = _word_widths(self.pdf.current_font.fontkey, self.pdf.font_size_pt)
+        widths = _word_widths(self.pdf.fontkey, self.pdf.size)
         w = widths.get(word)
         if w is None:
-            cw = self.pdf.current_font.cw
-            w = widths[word] = sum(map(cw.__getitem__, word)) * self.pdf.font_size_pt * 0.001
+            cw = self.pdf.cw
+            w = widths[word] = sum(map(cw.__getitem__, word)) * self.pdf.size * 0.001
         return w
 
     def wrap(self, text: str, width: float) -> list[str]:
-        key = (self.pdf.current_font.fontkey, self.pdf.font_size_pt, width, text)
+        key = (self.pdf.fontkey, self.pdf.size, width, text)
         lines = _WRAPPED.get(key)
         if lines is None:
             if len(_WRAPPED) > 20_000:  # rationales rarely recur: keep the cache small
@@ -75,7 +89,7 @@ class _Page:
             self.y = MARGIN
         self.y += LINE
         x = (PAGE_W - self.width_of(text)) / 2 if centred else MARGIN
-        _text(self.pdf, x, self.y - 3.0, text)
+        self.pdf.text(x, self.y - 3.0, text)
 
     def width_of(self, text: str) -> float:
         return sum(self.width(w) for w in text.split()) + self.width(" ") * text.count(" ")
@@ -91,16 +105,6 @@ def _word_widths(fontkey: str, size: float) -> dict[str, float]:
     if widths is None:
         widths = _WIDTHS[(fontkey, size)] = {}
     return widths
-
-
-def _text(pdf: FPDF, x: float, y: float, text: str) -> None:
-    """`FPDF.text(x, y, text)` for a core font, writing the same operators without its checks
-    (text mode, underline, colours: never used here). tests/test_demo_render.py compares the
-    bytes with FPDF.text's, so an fpdf2 upgrade that changes them fails there."""
-    if not pdf.current_font_is_set_on_page:
-        pdf._out(pdf._set_font_for_page(pdf.current_font, pdf.font_size_pt))
-    encoded = pdf.current_font.encode_text(pdf.normalize_text(text))
-    pdf._out(f"BT {x:.2f} {PAGE_H - y:.2f} Td {encoded} ET")
 
 
 def _table(page: _Page, rows: tuple[tuple[str, ...], ...]) -> None:
@@ -125,7 +129,7 @@ def _table(page: _Page, rows: tuple[tuple[str, ...], ...]) -> None:
     page.y = top + LINE
 
 
-def draw_blocks(pdf: FPDF, blocks: list[Block]) -> None:
+def draw_blocks(pdf: Canvas, blocks: list[Block]) -> None:
     page = _Page(pdf)
     body = PAGE_W - 2 * MARGIN
     for block in blocks:
@@ -140,19 +144,10 @@ def draw_blocks(pdf: FPDF, blocks: list[Block]) -> None:
 
 
 def pdf_bytes(blocks: list[Block], *, encrypt: bool, user_password: str = "") -> bytes:
-    pdf = FPDF(unit="pt", format="letter")
-    pdf.set_creator("imr-outcomes demo generator")
-    pdf.set_title("IMR Final Determination (synthetic demo letter)")
-    pdf.set_auto_page_break(False)
-    pdf.add_page()
-    draw_blocks(pdf, blocks)
-    if encrypt:
-        pdf.set_encryption(
-            owner_password=OWNER_PASSWORD,
-            user_password=user_password,
-            permissions=AccessPermission.PRINT_LOW_RES | AccessPermission.PRINT_HIGH_RES,
-        )
-    return bytes(pdf.output())
+    canvas = PdfCanvas()
+    canvas.add_page()
+    draw_blocks(canvas, blocks)
+    return canvas.output(title=TITLE, creator=CREATOR, encrypt=encrypt, user_password=user_password)
 
 
 def write_letter_pdf(
