@@ -24,8 +24,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from common.paths import DEFAULT_DB, DEFAULT_EXPORTS
-from demo.corpus import DEFAULT_DEMO_DIR, DEFAULT_LETTERS, DEFAULT_SEED, write_corpus
-from imr.demo_run import CHECK_LETTERS, demo_command
+from demo.corpus import DEFAULT_DEMO_DIR, DEFAULT_LETTERS, DEFAULT_SEED
+from imr.demo_run import CHECK_LETTERS, build_demo_database, demo_command
 from imr.failures import (
     EXIT_INTERRUPTED,
     EXIT_QUARANTINED,
@@ -284,9 +284,11 @@ def run_app(
                 f"no database at {db}. Ingest letters into it first "
                 f"(`imr ingest LETTERS/ --db {db}`), or pass --demo to build the demo there."
             )
-        _build_demo(db)
-    with guarded(db):
-        repaired = check_and_repair(db)
+        _build_demo(db)  # built with its caches: nothing to check or repair
+        repaired = []
+    else:
+        with guarded(db):
+            repaired = check_and_repair(db)
     if repaired:
         console.print(f"Repaired the {' and '.join(repaired)} of {db}.")
     os.environ["IMR_DB"] = str(db)
@@ -317,10 +319,13 @@ def _is_default(db: Path) -> bool:
 
 def _build_demo(db: Path) -> None:
     console.print(f"No database at {db}: generating the demo corpus (synthetic letters)...")
-    if not (DEFAULT_DEMO_DIR / "manifest.jsonl").exists():
-        write_corpus(DEFAULT_DEMO_DIR, letters=DEFAULT_LETTERS, seed=DEFAULT_SEED)
     with guarded(db):
-        summary = ingest_and_refresh([DEFAULT_DEMO_DIR], db)
+        summary = build_demo_database(db, DEFAULT_DEMO_DIR)
+    if summary.interrupted:
+        fail(
+            "interrupted; the demo database was not built (the next start builds it).",
+            EXIT_INTERRUPTED,
+        )
     print_summary(summary, db, console, err)
     if summary.quarantined:
         console.print(

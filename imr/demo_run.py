@@ -1,15 +1,21 @@
-"""`imr demo`: write the synthetic demo corpus, or (`--check`) measure the ingest against it."""
+"""`imr demo`: write the synthetic demo corpus, or (`--check`) measure the ingest against it;
+and the first start's demo database."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
+from common.writelock import writer_lock
 from demo.check import FULLY_SUPPORTED, CheckReport, run_check
 from demo.corpus import DEFAULT_DEMO_DIR, DEFAULT_LETTERS, DEFAULT_SEED, write_corpus
+from imr.ingest_run import repair_caches
 from ingest.extract import DEFAULT_EXTRACTOR
+from ingest.pipeline import RunSummary, ingest_paths
+from queries.connection import index_path_for
 
 CHECK_LETTERS = 300
 console = Console()
@@ -36,6 +42,35 @@ def demo_command(
         f"({rate:,.0f} letters/s). Ingest them with: imr ingest {summary.folder}"
     )
     return 0
+
+
+def build_demo_database(db: Path, folder: Path = DEFAULT_DEMO_DIR) -> RunSummary:
+    """The first start's database: the demo corpus (written unless complete) ingested through
+    the normal pipeline into `<name>.building.duckdb`, its caches built, then renamed into
+    place. Until then `db` does not exist: the app never serves a half-filled demo, and a
+    first start killed midway is simply redone by the next one. Nobody else can open the
+    temporary file, so ingest keeps one connection for the whole run (`private`)."""
+    db = Path(db)
+    building = db.with_name(f"{db.stem}.building{db.suffix}")
+    with writer_lock(db):
+        _remove(building)
+        if not (folder / "manifest.jsonl").exists():
+            write_corpus(folder, letters=DEFAULT_LETTERS, seed=DEFAULT_SEED)
+        summary = ingest_paths([folder], building, private=True)
+        if summary.interrupted:
+            _remove(building)
+            return summary
+        repair_caches(building)
+        os.replace(index_path_for(building), index_path_for(db))
+        for suffix in (".wal", ""):  # the WAL (normally checkpointed away) before the file
+            if Path(f"{building}{suffix}").exists():
+                os.replace(f"{building}{suffix}", f"{db}{suffix}")
+    return summary
+
+
+def _remove(db: Path) -> None:
+    for path in (db, Path(f"{db}.wal"), index_path_for(db)):
+        path.unlink(missing_ok=True)
 
 
 def _cell(correct: int, total: int) -> str:

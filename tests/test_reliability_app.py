@@ -256,9 +256,7 @@ def test_first_start_says_the_demo_quarantine_is_deliberate(
     broken = [FailedFile(f"/x/broken/{i}.pdf", None, "extract", "corrupt_pdf") for i in range(3)]
     served: list[str] = []
     monkeypatch.setattr(cli, "DEFAULT_DEMO_DIR", tmp_path / "demo")
-    monkeypatch.setattr(cli, "write_corpus", lambda *a, **k: None)
-    monkeypatch.setattr(cli, "ingest_and_refresh", lambda *a, **k: RunSummary(quarantined=broken))
-    monkeypatch.setattr(cli, "check_and_repair", lambda db: [])
+    monkeypatch.setattr(cli, "build_demo_database", lambda *a, **k: RunSummary(quarantined=broken))
     monkeypatch.setattr(cli.os, "execv", lambda exe, args: served.extend(args))
     result = imr("app", "--db", tmp_path / "new.duckdb", "--demo")
     assert result.exit_code == 0, result.output
