@@ -37,6 +37,7 @@ MAX_FILE_BYTES = 25 * 1024 * 1024  # real letters are 50-300 kB; anything this b
 DEMO_MARKER = "DEMO_CORPUS"  # a folder holding this file contains generated demo letters
 BATCH_LETTERS = 250
 BATCH_SECONDS = 2.0
+PRIVATE_BATCH_LETTERS = 1000  # no reader waits on a private file: fewer, larger transactions
 
 
 @dataclass
@@ -247,8 +248,10 @@ class _Batch:
         (self.parsed if isinstance(outcome, ParsedFile) else self.failed).append(outcome)
 
     def due(self) -> bool:
-        full = len(self.parsed) + len(self.failed) >= BATCH_LETTERS
-        return full or time.monotonic() - self.last_write > BATCH_SECONDS
+        waiting = len(self.parsed) + len(self.failed)
+        if self.private:
+            return waiting >= PRIVATE_BATCH_LETTERS
+        return waiting >= BATCH_LETTERS or time.monotonic() - self.last_write > BATCH_SECONDS
 
     def write(self) -> None:
         if not self.parsed and not self.failed:

@@ -1,12 +1,18 @@
-"""Shared test fixtures: where ../shared lives, and a database of the 40 real letters."""
+"""Shared test fixtures: where ../shared lives, a database of the 40 real letters, and their
+pdfplumber extraction done once per run."""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.paths import REAL_LETTERS, SEED_LETTER, SHARED
+from tests.plumber_cache import read_or_write
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -27,3 +33,57 @@ def real_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     summary = ingest_and_refresh([REAL_LETTERS], db, workers=1)
     assert summary.added == 40, summary
     return db
+
+
+_BACKGROUND: list[subprocess.Popen] = []
+
+
+def _shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.getbasetemp()
+    return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root  # the run's folder
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """When a collected test needs `plumber_cache`, start extracting it in a background
+    process at once (one per run, whichever worker comes first): the workers go on with
+    other tests meanwhile instead of one of them waiting ~20 s in a fixture."""
+    if not any("plumber_cache" in getattr(item, "fixturenames", ()) for item in session.items):
+        return
+    root = _shared_root(session.config._tmp_path_factory)  # type: ignore[attr-defined]
+    try:
+        (root / "pdfplumber-real-letters.started").open("x").close()
+    except FileExistsError:
+        return
+    _BACKGROUND.append(subprocess.Popen([sys.executable, "-m", "tests.plumber_cache", str(root)]))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for process in _BACKGROUND:  # no fixture needed it after all (a -k run): stop it
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def plumber_cache(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """pdfplumber's raw page texts of the 40 real letters, by the file's sha256: extracted
+    once per test run (tests/plumber_cache.py) and shared by the xdist workers through a
+    file. pdfplumber reads ~15 pages/s; two tests extracting all 40 letters each were ~45 %
+    of the suite's time."""
+    return read_or_write(_shared_root(tmp_path_factory))
+
+
+@pytest.fixture
+def cached_pdfplumber(plumber_cache: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pdfplumber backend answers the real letters from `plumber_cache` (the same
+    function's output, computed once) and runs for any other file. Ingest's worker
+    processes are forked after the patch, so they use it too."""
+    from ingest import extract
+
+    real = extract._PDF_BACKENDS["pdfplumber"]
+
+    def cached(data: bytes) -> list[str]:
+        pages = plumber_cache.get(hashlib.sha256(data).hexdigest())
+        return list(pages) if pages is not None else real(data)
+
+    monkeypatch.setitem(extract._PDF_BACKENDS, "pdfplumber", cached)

@@ -65,3 +65,30 @@ def test_empty_and_textless_inputs_have_reasons() -> None:
     with pytest.raises(ExtractError) as blank:
         extract_pages(b"  \r\n\f  ", ".txt")
     assert blank.value.reason == "empty_text"
+
+
+def test_raw_pdfium_reads_what_pypdfium2s_helpers_read():
+    """extract.py calls pdfium's raw API (speed); the text must be `get_text_range()`'s."""
+    import random
+
+    import pypdfium2 as pdfium
+
+    from demo.cases import generate_letters
+    from demo.render_pdf import pdf_bytes
+    from demo.render_text import letter_blocks
+    from ingest.extract import _pages_pypdfium2
+    from tests.paths import REAL_LETTERS
+
+    def helpers(data: bytes) -> list[str]:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            return [page.get_textpage().get_text_range() for page in pdf]
+        finally:
+            pdf.close()
+
+    demo = [
+        pdf_bytes(letter_blocks(x, random.Random(k)), encrypt=k % 2 == 0)
+        for k, x in enumerate(generate_letters(10, 8))
+    ]
+    for data in [p.read_bytes() for p in sorted(REAL_LETTERS.glob("*.pdf"))] + demo:
+        assert _pages_pypdfium2(data) == helpers(data)

@@ -36,7 +36,7 @@ def test_real_corpus_is_40_letters_with_84_items_all_checked():
     assert sum(len(v["items"]) for v in EXPECTED["letters"].values()) == 84
 
 
-def test_both_extractors_give_identical_letters():
+def test_both_extractors_give_identical_letters(cached_pdfplumber: None) -> None:
     for path in REAL_LETTERS:
         slow = letter_text(extract_file(path, "pdfplumber"))
         assert parse_letter(slow) == parse_letter(real_text(path.stem)), path.stem

@@ -163,7 +163,9 @@ def test_interrupted_run_keeps_whole_letters_and_resumes(
     assert rows(db, "select count(*), sum(item_count) from letters") == [(40, 84)]
 
 
-def test_both_extractors_store_identical_rows(real_db: Path, tmp_path: Path) -> None:
+def test_both_extractors_store_identical_rows(
+    real_db: Path, tmp_path: Path, cached_pdfplumber: None
+) -> None:
     db = tmp_path / "plumber.duckdb"
     summary = ingest_paths([REAL_LETTERS], db, workers=2, extractor="pdfplumber")
     assert summary.added == 40
