@@ -2,25 +2,34 @@
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
-export UV_COMPILE_BYTECODE := 1
+# Bytecode is written on first import, for the modules actually used: compiling the whole
+# environment at install (UV_COMPILE_BYTECODE) cost ~35-60 CPU s of a first `make run`; never
+# writing it (PYTHONDONTWRITEBYTECODE, set on some machines) costs every process ~2-8 s.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: setup run test lint browser-deps
 
+## The app's dependencies only; `make test` adds the dev extras (--inexact: neither sync
+## removes what the other installed).
 $(BIN)/imr: pyproject.toml uv.lock
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check uv
 	$(PYTHON) -m uv venv --quiet --allow-existing --python $(PYTHON) $(VENV)
-	$(PYTHON) -m uv sync --quiet --frozen --all-extras
+	$(PYTHON) -m uv sync --quiet --frozen --inexact
 	touch $(BIN)/imr
 
-setup: $(BIN)/imr
+$(VENV)/.dev-extras: $(BIN)/imr
+	$(PYTHON) -m uv sync --quiet --frozen --all-extras --inexact
+	touch $@
+
+setup: $(BIN)/imr $(VENV)/.dev-extras
 
 ## Set up, build the demo database on first run (generate + ingest), start the app on :8501.
-run: setup
+run: $(BIN)/imr
 	$(BIN)/imr app
 
 ## Lint + every test. The browser test needs Debian's chromium (installed here with apt when
 ## run as root); without it, one line says why and everything else runs. CI never skips it.
-test: setup browser-deps
+test: $(VENV)/.dev-extras browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	IMR_CHROMIUM="$(CHROMIUM)" $(BIN)/pytest -n 2 --dist loadfile  # a test file stays on one worker
