@@ -158,7 +158,7 @@ def test_fast_writer_draws_what_fpdf2_draws():
         ours = pdf_bytes(blocks, encrypt=False)
         assert _page_streams(ours) == _page_streams(expected)
         assert len(_page_streams(ours)) == expected.count(b"/Type /Page\n")
-        if k < 4:
+        if k < 2:  # pdfplumber is slow; two letters (header table, page breaks) suffice
             encrypted = pdf_bytes(blocks, encrypt=True)
             for extractor in ("pypdfium2", "pdfplumber"):
                 pages = extract_pages(expected, ".pdf", extractor)
