@@ -3,7 +3,9 @@
 First load = empty cache (the page runs its queries); warm = best of three reruns (cache
 hits). Complements app_memory.py, which times the same pages in a real browser.
 
-    .venv/bin/python bench/page_times.py [--db data/imr.duckdb]
+    .venv/bin/python bench/page_times.py [--db data/imr.duckdb] [--pages timeliness,mix]
+
+Every page by default, the analyses pages (issue 14) included, each at its default settings.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["overview", "breakdown", "compare", "cases", "case", "data"]
+ANALYSES = ["group_trends", "mix", "reviewers", "guidelines", "timeliness", "letters"]
 
 
 def timed(at: AppTest) -> float:
@@ -35,7 +38,11 @@ def timed(at: AppTest) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="data/imr.duckdb")
+    parser.add_argument("--pages", help="comma-separated subset of: " + ", ".join(PAGES + ANALYSES))
+    parser.add_argument("--label", default="", help="a note for the results section")
     args = parser.parse_args()
+    pages = args.pages.split(",") if args.pages else PAGES + ANALYSES
+    load = os.getloadavg()[0]
     os.environ["IMR_DB"] = args.db
     with duckdb.connect(args.db, read_only=True) as con:
         decisions = con.sql("select count(*) from decisions").fetchall()[0][0]
@@ -48,7 +55,7 @@ def main() -> None:
     # very first visit after a server start separately).
     AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     rows = []
-    for page in PAGES:
+    for page in pages:
         st.cache_data.clear()  # each page's first load pays for its own queries
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         if page == "case":
@@ -59,9 +66,14 @@ def main() -> None:
         failed = bool(at.exception or at.error)
         rows.append([page, f"{cold:.2f}", f"{warm:.2f}", "error" if failed else "ok"])
     columns = ["page", "first load (s)", "warm rerun (s)", "rendered"]
-    title = f"Page render times, {Path(args.db).name} ({decisions:,} decisions)"
+    title = f"Page render times, {Path(args.db).name} ({decisions:,} decisions)" + (
+        f" ({args.label})" if args.label else ""
+    )
     show(title, columns, rows)
-    append_section(title, f"python bench/page_times.py --db {args.db}", markdown(columns, rows))
+    notes = f"Load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (2 cores)."
+    print(notes)
+    command = " ".join(["python bench/page_times.py", *sys.argv[1:]])
+    append_section(title, command, markdown(columns, rows), notes)
 
 
 if __name__ == "__main__":

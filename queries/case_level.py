@@ -11,6 +11,7 @@ from queries.binding import bound
 from queries.clustered import clustered_difference, clustered_rate_by
 from queries.filters import Filters
 from queries.grouping import mark_partial, period_sql, span
+from queries.letter_rows import whole_letters
 from queries.runner import run
 from queries.vocab import MIN_N
 
@@ -18,11 +19,13 @@ from queries.vocab import MIN_N
 OUTCOME_ORDER = ("Upheld", "Partially Overturned", "Overturned")
 
 
-def _keys(grain: str | None) -> dict[str, str]:
+def _keys(f: Filters, grain: str | None) -> dict[str, str]:
+    """Grouping fragments, and which CTE gives one row per matching letter (see the SQL)."""
+    per_letter = "first_items" if whole_letters(f) else "grouped_letters"
     if grain is None:
-        return {"keys": "'all' as scope", "names": "scope", "dated": ""}
+        return {"keys": "'all' as scope", "names": "scope", "dated": "", "per_letter": per_letter}
     return {"keys": f"{period_sql(grain)} as period", "names": "period",
-            "dated": "where decision_date is not null"}  # fmt: skip
+            "dated": "where decision_date is not null", "per_letter": per_letter}  # fmt: skip
 
 
 def case_outcomes(
@@ -31,7 +34,7 @@ def case_outcomes(
     """Letters per case outcome (and period), with shares and 95 % Wilson intervals."""
     with bound(con, f) as (where, params):
         out = run(con, "case_outcomes", {**params, "outcomes": list(OUTCOME_ORDER)},
-                  where=where, **_keys(grain))  # fmt: skip
+                  where=where, **_keys(f, grain))  # fmt: skip
     return mark_partial(out, grain, *span(con, f)) if grain else out
 
 
@@ -40,7 +43,7 @@ def items_per_letter(
 ) -> pl.DataFrame:
     """Items per letter (mean, share of letters with more than one), per period or overall."""
     with bound(con, f) as (where, params):
-        out = run(con, "items_per_letter", params, where=where, **_keys(grain))
+        out = run(con, "items_per_letter", params, where=where, **_keys(f, grain))
     return mark_partial(out, grain, *span(con, f)) if grain else out
 
 

@@ -156,6 +156,35 @@ def test_share_columns_follow_the_query_layers_names() -> None:
         assert f">{cell}</td>" in out, (cell, out)
 
 
+def test_every_analyses_column_gets_a_readable_heading(tmp_path: Path) -> None:
+    """No raw column name (`lo95`, `se_cluster`) reaches a report's table heading."""
+    from tests.analysesdb import build_analyses_db
+
+    db = build_analyses_db(tmp_path / "imr.duckdb")
+    f = Filters()
+    with closing(q.open_db(db)) as con:
+        frames = [
+            q.timeliness(con, f, grain="year"), q.timeliness(con, f, by="service_category"),
+            q.mix(con, f, "year"), q.opioid_share(con, f, "year"),
+            q.group_trend(con, f, "service_category", "year"),
+            q.trend_changes(q.group_trend(con, f, "service_category", "year")),
+            q.agreement_table(con, f), q.agreement_rates(con, f),
+            q.standardised(con, f, "reviewer_specialty"), q.case_outcomes(con, f, "year"),
+            q.items_per_letter(con, f, "year"), q.partly_vs_denied(con, f),
+            q.clustered_rate_by(con, f), q.overturn_rate_by(con, "service_category", f),
+            q.trend(con, "year", f),
+        ]  # fmt: skip
+    raw = sorted(
+        {c for df in frames for c in df.columns if report.heading(c) == c.replace("_", " ")}
+    )
+    assert raw == []
+    out = report.table_html(frames[8])
+    for heading in ("O/E", "99.8 % funnel low", "Expected overturns", "Group"):
+        assert f"<th>{heading}</th>" in out
+    assert "<th>Service category</th>" in report.table_html(frames[13])
+    assert "<th>lo95</th>" not in out and "se cluster" not in report.table_html(frames[-4])
+
+
 def test_svg_refuses_script_in_renderer_output(monkeypatch: pytest.MonkeyPatch) -> None:
     import vl_convert
 

@@ -12,21 +12,27 @@ from __future__ import annotations
 import html
 import json
 import re
+import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import altair as alt
 import polars as pl
 
+from queries.grouping import GROUPINGS
 from ui import format as fmt
 
 MAX_ROWS = 500  # rows of one table written out; the CSV downloads carry the rest
 CHART_WIDTH = 640  # px for charts that stretch to the page in the app
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 _SHARE_NAMES = {"rate", "ci_low", "ci_high", "change", "share"}
-_LABELS = {"ci_low": "95 % CI from", "ci_high": "to", "q_value": "BH q", "n": "n"}
+_LABELS: dict[str, str] = {
+    **GROUPINGS,  # dimension columns by the names the sidebar gives them
+    **tomllib.loads(Path(__file__).with_name("column_labels.toml").read_text("utf-8"))["labels"],
+}
 _TAG = re.compile(r"<\s*([A-Za-z][\w:.-]*)([^>]*)>")  # text's own `<` comes escaped
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
 _ACTIVE_TAGS = {"script", "foreignobject", "iframe", "object", "embed", "image", "use", "a"}
@@ -176,10 +182,15 @@ def _kind(value: object) -> str:
     return "date" if isinstance(value, date) else ""
 
 
+def heading(column: str) -> str:
+    """A table column's heading as the pages word it (column_labels.toml)."""
+    return _LABELS.get(column, column.replace("_", " "))
+
+
 def table_html(df: pl.DataFrame) -> str:
     """The frame as an HTML table: shares as `12.3 %`, counts with separators."""
     shares = [_is_share(c, df.schema) for c in df.columns]
-    head = "".join(f"<th>{_e(_LABELS.get(c, c.replace('_', ' ')))}</th>" for c in df.columns)
+    head = "".join(f"<th>{_e(heading(c))}</th>" for c in df.columns)
     rows = []
     for row in df.head(MAX_ROWS).iter_rows():
         cells = (

@@ -1,12 +1,19 @@
 -- Letters (cases) per {names} by case outcome: fully upheld, partly overturned, fully
 -- overturned, each with its share of the letters and a 95 % Wilson interval. A letter counts
 -- when any of its decisions match the filters; its outcome is the whole letter's. Every
--- (key, outcome) pair appears, zero-filled.
+-- (key, outcome) pair appears, zero-filled. {per_letter} names the CTE that gives one row per
+-- matching letter (queries/letter_rows.py): `first_items` when every filter is a letter field
+-- (a letter matches with all its items, so its item 1 is the letter: no regrouping of every
+-- item), else `grouped_letters`.
 with filtered as (
     select * from ({items}) as items where {where}
 ),
 
-per_letter as (
+first_items as (
+    select letter_no, decision_date, case_outcome from filtered where item_no = 1
+),
+
+grouped_letters as (
     select
         letter_no,
         any_value(decision_date) as decision_date,
@@ -16,7 +23,7 @@ per_letter as (
 ),
 
 keyed as (
-    select {keys}, case_outcome from per_letter {dated}
+    select {keys}, case_outcome from {per_letter} {dated}
 ),
 
 counts as (

@@ -1,8 +1,22 @@
 -- Decided items per letter per {names}: letters, their items (the whole letter's count),
 -- the mean, and the share of letters with more than one item (95 % Wilson interval).
--- A letter counts when any of its decisions match the filters.
+-- A letter counts when any of its decisions match the filters. {per_letter} picks the path
+-- (queries/letter_rows.py): `first_items` when every filter is a letter field, so a matching
+-- letter matches with all its items, numbered 1..n: its items are its rows, and it has more
+-- than one when it has an item 2 (one scan, no regrouping, no join); else `grouped_letters`
+-- (distinct matching letters, their item_count from `letters`).
 with filtered as (
     select * from ({items}) as items where {where}
+),
+
+first_items as (
+    select
+        {keys},
+        count(*) filter (where item_no = 1) as letters,
+        count(*) as items,
+        count(*) filter (where item_no = 2) as multi_item_letters
+    from filtered {dated}
+    group by all
 ),
 
 per_letter as (
@@ -15,28 +29,27 @@ sized as (
     select p.*, l.item_count from per_letter as p join letters as l on l.rowid = p.letter_no
 ),
 
-keyed as (
-    select {keys}, item_count from sized {dated}
-),
-
-counts as (
+grouped_letters as (
     select
-        {names},
+        {keys},
         count(*) as letters,
         sum(item_count)::bigint as items,
         count(*) filter (where item_count > 1) as multi_item_letters
-    from keyed
+    from sized {dated}
     group by all
 ),
 
 final as (
     select
-        *,
+        {names},
+        letters,
+        items::bigint as items,
+        multi_item_letters,
         items / letters as items_per_letter,
         multi_item_letters / letters as share_multi,
         wilson_low(multi_item_letters, letters) as ci_low,
         wilson_high(multi_item_letters, letters) as ci_high
-    from counts
+    from {per_letter}
 )
 
 select * from final

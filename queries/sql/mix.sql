@@ -5,14 +5,19 @@ with filtered as (
     select * from ({items}) as items where {where} and {within}
 ),
 
-periods as (
-    select date_trunc('{grain}', decision_date)::date as period, {level} as value
+daily as (
+    -- counted per day first: truncating a few thousand days, not every decision, to periods
+    select decision_date, {level} as value, count(*) as decisions
     from filtered
     where decision_date is not null
+    group by all
 ),
 
 counts as (
-    select period, value, count(*) as decisions from periods group by all
+    select date_trunc('{grain}', decision_date)::date as period, value,
+        sum(decisions)::bigint as decisions
+    from daily
+    group by all
 ),
 
 grid as (

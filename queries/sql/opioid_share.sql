@@ -5,18 +5,23 @@ with filtered as (
     select * from ({items}) as items where {where}
 ),
 
-pharma as (
-    select date_trunc('{grain}', decision_date)::date as period, drug_class
+daily as (
+    -- counted per day first: truncating a few thousand days, not every decision, to periods
+    select
+        decision_date,
+        count(*) as pharma_decisions,
+        count(*) filter (where drug_class = $opioids) as opioid_decisions
     from filtered
     where decision_date is not null and service_category = $pharma
+    group by all
 ),
 
 counts as (
     select
-        period,
-        count(*) as pharma_decisions,
-        count(*) filter (where drug_class = $opioids) as opioid_decisions
-    from pharma
+        date_trunc('{grain}', decision_date)::date as period,
+        sum(pharma_decisions)::bigint as pharma_decisions,
+        sum(opioid_decisions)::bigint as opioid_decisions
+    from daily
     group by period
 ),
 

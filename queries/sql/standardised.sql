@@ -3,46 +3,57 @@
 -- of its service subcategory (expected_sub), or of its subcategory in its decision year
 -- (expected_sub_year; undated decisions form their own year). Rates come from the filtered
 -- decisions before any state expansion; {expand} may then unnest reviewer states.
+-- Decisions are counted once per (group, subcategory, year) cell, and a cell's expected count
+-- is its decisions x its stratum's rate: the same sum as over decisions, without joining
+-- every decision to the rate tables.
 with filtered as (
     select * from ({items}) as items where {where}
 ),
 
-stratified as (
-    select *, coalesce(decision_year, 'undated') as stratum_year from filtered
+strata as (
+    select
+        service_subcategory,
+        coalesce(decision_year, 'undated') as stratum_year,
+        count(*) as n,
+        count(*) filter (where overturned) as o
+    from filtered
+    group by all
 ),
 
 rates_sub as (
-    select service_subcategory, avg(overturned::int) as r_sub
-    from stratified
-    group by all
+    select service_subcategory, sum(o) / sum(n) as r_sub from strata group by all
 ),
 
 rates_sub_year as (
-    select service_subcategory, stratum_year, avg(overturned::int) as r_sub_year
-    from stratified
-    group by all
+    select service_subcategory, stratum_year, o / n as r_sub_year from strata
 ),
 
 expanded as (
-    select *{expand} from stratified
+    select *{expand} from filtered
 ),
 
-keyed as (
-    select ({key})::varchar as grp, service_subcategory, stratum_year, overturned
+cells as (
+    select
+        ({key})::varchar as grp,
+        service_subcategory,
+        coalesce(decision_year, 'undated') as stratum_year,
+        count(*) as decisions,
+        count(*) filter (where overturned) as observed
     from expanded
+    group by all
 ),
 
 counts as (
     select
-        k.grp,
-        count(*) as decisions,
-        count(*) filter (where k.overturned) as observed,
-        sum(s.r_sub) as expected_sub,
-        sum(y.r_sub_year) as expected_sub_year
-    from keyed as k
+        c.grp,
+        sum(c.decisions)::bigint as decisions,
+        sum(c.observed)::bigint as observed,
+        sum(c.decisions * s.r_sub) as expected_sub,
+        sum(c.decisions * y.r_sub_year) as expected_sub_year
+    from cells as c
     join rates_sub as s using (service_subcategory)
     join rates_sub_year as y using (service_subcategory, stratum_year)
-    group by k.grp
+    group by c.grp
 ),
 
 final as (
@@ -52,7 +63,7 @@ final as (
         wilson_low(observed, decisions) as ci_low,
         wilson_high(observed, decisions) as ci_high,
         expected_sub, expected_sub_year,
-        (select avg(overturned::int) from filtered) as overall_rate,
+        (select sum(o) / sum(n) from strata) as overall_rate,
         decisions < $min_n as small
     from counts
 )
