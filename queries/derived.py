@@ -20,6 +20,7 @@ from common.sqlfiles import render
 from queries.connection import SQL_DIR, db_path_of, db_version, install_macros
 
 FACTS = "select * from decision_facts"
+DERIVED_TABLES = 4  # decision_facts, state_set_members, filter_values, derived_state
 FINGERPRINT_KEYS = ("letters", "decisions", "letters_hash", "decisions_hash")
 # (letters column as stored, the same value as decision_facts shows it): the letter hash.
 LETTER_HASHED = (
@@ -112,6 +113,8 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, fp: dict[str, object] | None
     con.execute("begin transaction")
     try:
         con.execute(render(SQL_DIR, "derived_facts", rows=facts_rows()))
+        members = render(SQL_DIR, "derived_state_sets", sets="true")
+        con.execute(f"create or replace table state_set_members as {members}")
         options = render(SQL_DIR, "filter_options", items=FACTS)
         con.execute(render(SQL_DIR, "derived_filter_values", filter_options=options))
         write_state(con, fp or fingerprint(con))
@@ -150,7 +153,7 @@ def derived_fresh(con: duckdb.DuckDBPyConnection) -> bool:
 def read_state(con: duckdb.DuckDBPyConnection) -> dict[str, object] | None:
     """What derived_state says the derived tables hold; None when any of them is missing."""
     present = con.sql(render(SQL_DIR, "derived_present")).fetchall()[0][0]
-    if present != 3:
+    if present != DERIVED_TABLES:
         return None
     rel = con.sql(render(SQL_DIR, "derived_read_state"))
     rows = rel.fetchall()

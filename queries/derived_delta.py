@@ -61,7 +61,7 @@ def update_derived(con: duckdb.DuckDBPyConnection, *, max_letters: int = MAX_DEL
         raise
     finally:
         con.execute("drop table if exists derived_delta")
-        con.execute("drop table if exists derived_new")
+        con.execute("drop table if exists derived_new")  # (temp tables, this connection's)
     if changed is None:
         return refresh_derived(con, now)
     remember_fresh(con)
@@ -85,18 +85,46 @@ def _apply(
     if any(state[k] - removed[k] + added[k] != now[k] for k in FINGERPRINT_KEYS):
         return None  # something besides these letters changed: rebuild whole
     gone, came = _options(con, REMOVED), _options(con, ADDED)
+    sets = _state_sets(con)
     con.execute(f"delete from decision_facts where {DELTA}")
     con.execute(f"insert into decision_facts by name {ADDED}")
+    _update_state_sets(con, *sets)
     _update_filter_values(con, gone, came)
     write_state(con, now)
     return n
+
+
+def _state_sets(con: duckdb.DuckDBPyConnection) -> tuple[list[int], list[int]]:
+    """(state_set values of the removed rows, of the added rows)."""
+    return tuple(
+        [r[0] for r in con.execute(f"select distinct state_set from ({rows})").fetchall()]
+        for rows in (REMOVED, ADDED)
+    )
+
+
+def _update_state_sets(con: duckdb.DuckDBPyConnection, gone: list[int], came: list[int]) -> None:
+    """state_set_members as a full rebuild writes it: new lists join, unused ones leave."""
+    if gone:
+        con.execute(
+                "delete from state_set_members where state_set in (select unnest($gone)) "
+            "and state_set not in (select state_set from decision_facts "
+            "where state_set in (select unnest($gone)))",
+            {"gone": gone},
+        )
+    if came:
+        new = (
+            "state_set in (select unnest($came)) "
+            "and state_set not in (select state_set from state_set_members)"
+        )
+        members = render(SQL_DIR, "derived_state_sets", sets=new)
+        con.execute(f"insert into state_set_members {members}", {"came": came})
 
 
 def _facts_have_hashed_columns(con: duckdb.DuckDBPyConnection) -> bool:
     """decision_facts shows every hashed column (a new column in `decisions`: rebuild)."""
     have = {c[0] for c in con.execute("describe decision_facts").fetchall()}
     wanted = {p[1] for p in (*LETTER_HASHED, *decision_hashed(con))}
-    return wanted | {"letter_first", "category_first"} <= have
+    return wanted | {"letter_first", "category_first", "state_set"} <= have
 
 
 def _options(con: duckdb.DuckDBPyConnection, rows: str) -> dict[str, list[object]]:

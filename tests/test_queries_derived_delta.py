@@ -29,7 +29,8 @@ def snapshot(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, dict, dict]:
     facts = con.sql("select * from decision_facts order by letter_id, item_no").pl()
     options = con.sql("select * from filter_values").pl().to_dicts()[0]
     state = con.sql("select * from derived_state").pl().to_dicts()[0]
-    return facts, options, state
+    members = con.sql("select * from state_set_members order by all").pl()
+    return facts, options, state, members
 
 
 def new_letters(start: int, n: int, seed: int, at: datetime, **letter_changes) -> tuple:
@@ -68,6 +69,7 @@ def assert_same(inc: tuple, full: tuple) -> None:
     assert inc[0].equals(full[0])
     assert inc[1] == full[1]
     assert inc[2] == full[2]
+    assert inc[3].equals(full[3])
 
 
 def check_flags_independently(path) -> None:
@@ -98,14 +100,19 @@ def test_added_letters_are_appended_exactly(db):
 
 def test_replaced_letters_drop_values_no_row_has_any_more(db):
     with duckdb.connect(str(db)) as con:  # a letter with a specialty no other letter has
-        insert(con, *new_letters(500, 1, seed=22, at=LATER, reviewer_specialty="Neurology"))
+        unique = {"reviewer_specialty": "Neurology", "reviewer_states": ["Oregon", "Oregon"]}
+        insert(con, *new_letters(500, 1, seed=22, at=LATER, **unique))
         assert update_derived(con) == "1 letters updated in decision_facts"
         assert "Neurology" in q.filter_options(con)["reviewer_specialty"]
+        oregon = "select count(*) from state_set_members where reviewer_state = 'Oregon'"
+        assert con.sql(oregon).fetchall() == [(2,)]
         replace(con, ["CM16-0000500"], new_letters(500, 1, seed=23, at=LATER + timedelta(1)))
         how, inc, full = incremental_then_full(db, con)
     assert how == "1 letters updated in decision_facts"
     assert_same(inc, full)
     assert "Neurology" not in inc[1]["reviewer_specialty"]
+    assert "Oregon" not in inc[1]["reviewer_state"]
+    assert "Oregon" not in inc[3]["reviewer_state"].to_list()
     check_flags_independently(db)
 
 
