@@ -113,7 +113,7 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, fp: dict[str, object] | None
     con.execute("begin transaction")
     try:
         con.execute(render(SQL_DIR, "derived_facts", rows=facts_rows()))
-        members = render(SQL_DIR, "derived_state_sets", sets="true")
+        members = render(SQL_DIR, "derived_state_sets", facts="decision_facts", sets="true")
         con.execute(f"create or replace table state_set_members as {members}")
         options = render(SQL_DIR, "filter_options", items=FACTS)
         con.execute(render(SQL_DIR, "derived_filter_values", filter_options=options))

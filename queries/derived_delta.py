@@ -20,6 +20,7 @@ import polars as pl
 from common.sqlfiles import render
 from queries.connection import SQL_DIR, install_macros
 from queries.derived import (
+    FACTS,
     FINGERPRINT_KEYS,
     LETTER_HASHED,
     decision_hashed,
@@ -33,8 +34,8 @@ from queries.derived import (
 )
 
 MAX_DELTA_LETTERS = 20_000  # more changed letters than this (or 5 %): rebuild and re-sort
-DELTA = "letter_id in (select letter_id from derived_delta)"
-REMOVED = f"select * from decision_facts where {DELTA}"
+DELTA = "list_contains($letter_ids, letter_id)"  # a pushed-down filter, not a semi-join
+REMOVED = "select * from derived_old"
 ADDED = "select * from derived_new"
 
 
@@ -61,7 +62,8 @@ def update_derived(con: duckdb.DuckDBPyConnection, *, max_letters: int = MAX_DEL
         raise
     finally:
         con.execute("drop table if exists derived_delta")
-        con.execute("drop table if exists derived_new")  # (temp tables, this connection's)
+        for temp in ("derived_new", "derived_old"):  # this connection's temporary tables
+            con.execute(f"drop table if exists {temp}")
     if changed is None:
         return refresh_derived(con, now)
     remember_fresh(con)
@@ -76,22 +78,24 @@ def _apply(
 ) -> int | None:
     """Replace the changed letters' rows; None (nothing written) when a rebuild is due."""
     con.execute(render(SQL_DIR, "derived_delta"), {"ingested_through": state["ingested_through"]})
-    n = con.execute("select count(*) from derived_delta").fetchall()[0][0]
-    if n == 0 or n > max_letters:
+    ids = [r[0] for r in con.execute("select letter_id from derived_delta").fetchall()]
+    if not ids or len(ids) > max_letters:
         return None
-    con.execute(f"create or replace temp table derived_new as {facts_rows(DELTA)}")
+    by_id = {"letter_ids": ids}
+    con.execute(f"create or replace temp table derived_new as {facts_rows(DELTA)}", by_id)
+    con.execute(f"create or replace temp table derived_old as {FACTS} where {DELTA}", by_id)
     removed = facts_fingerprint(con, REMOVED)
     added = facts_fingerprint(con, ADDED)
     if any(state[k] - removed[k] + added[k] != now[k] for k in FINGERPRINT_KEYS):
         return None  # something besides these letters changed: rebuild whole
     gone, came = _options(con, REMOVED), _options(con, ADDED)
     sets = _state_sets(con)
-    con.execute(f"delete from decision_facts where {DELTA}")
+    con.execute(f"delete from decision_facts where {DELTA}", by_id)
     con.execute(f"insert into decision_facts by name {ADDED}")
     _update_state_sets(con, *sets)
     _update_filter_values(con, gone, came)
     write_state(con, now)
-    return n
+    return len(ids)
 
 
 def _state_sets(con: duckdb.DuckDBPyConnection) -> tuple[list[int], list[int]]:
@@ -105,19 +109,23 @@ def _state_sets(con: duckdb.DuckDBPyConnection) -> tuple[list[int], list[int]]:
 def _update_state_sets(con: duckdb.DuckDBPyConnection, gone: list[int], came: list[int]) -> None:
     """state_set_members as a full rebuild writes it: new lists join, unused ones leave."""
     if gone:
-        con.execute(
-                "delete from state_set_members where state_set in (select unnest($gone)) "
-            "and state_set not in (select state_set from decision_facts "
-            "where state_set in (select unnest($gone)))",
-            {"gone": gone},
+        used = "select distinct state_set from decision_facts where list_contains($gone, state_set)"
+        kept = {r[0] for r in con.execute(used, {"gone": gone}).fetchall()}
+        if unused := [s for s in gone if s not in kept]:
+            con.execute(
+                "delete from state_set_members where list_contains($unused, state_set)",
+                {"unused": unused},
+            )
+    have = "select state_set from state_set_members where list_contains($came, state_set)"
+    known = {r[0] for r in con.execute(have, {"came": came}).fetchall()} if came else set()
+    if new := sorted(set(came) - known):
+        members = render(
+            SQL_DIR,
+            "derived_state_sets",
+            facts="derived_new",
+            sets="list_contains($new, state_set)",
         )
-    if came:
-        new = (
-            "state_set in (select unnest($came)) "
-            "and state_set not in (select state_set from state_set_members)"
-        )
-        members = render(SQL_DIR, "derived_state_sets", sets=new)
-        con.execute(f"insert into state_set_members {members}", {"came": came})
+        con.execute(f"insert into state_set_members {members}", {"new": new})
 
 
 def _facts_have_hashed_columns(con: duckdb.DuckDBPyConnection) -> bool:

@@ -14,9 +14,7 @@ import re
 
 # The clause queries/filters.py writes for a reviewer_state filter (parameters named by code).
 LIST_FILTER = re.compile(r"list_has_any\(reviewer_states, \[((?:\$\w+)(?:, \$\w+)*)\]\)")
-SET_FILTER = (
-    "state_set in (select state_set from state_set_members where reviewer_state in ({}))"
-)
+SET_FILTER = "state_set in (select state_set from state_set_members where reviewer_state in ({}))"
 
 
 def integer_state_filter(where: str) -> str:
