@@ -17,7 +17,7 @@ import polars as pl
 import pytest
 
 import queries as q
-from queries import rates
+from queries import rates, tables
 from queries.derived import derived_fresh, refresh_derived
 from queries.filters import BOOL_FIELDS, CHOICE_FIELDS
 from tests.querydb import build_query_db, expected_items, insert, make_rows
@@ -63,6 +63,7 @@ def answers(con: duckdb.DuckDBPyConnection, cases: list[tuple]) -> list[object]:
             ),
             q.trend(con, "quarter", f),
             q.trend(con, "year", f, by="service_category"),
+            q.trend(con, "year", f, by="reviewer_state"),
             q.decision_count(con, f),
             q.compare(con, f, q.Filters()),
         ]
@@ -101,7 +102,8 @@ def cases(db):
     return out
 
 
-def test_fast_paths_answer_like_the_join(db, cases):
+def test_fast_paths_answer_like_the_join(db, cases, monkeypatch):
+    monkeypatch.setattr(tables, "SHALLOW", 30)  # offsets 37 and 400: the state-set page path
     with q.open_db(db) as con:
         assert not derived_fresh(con)
         slow = answers(con, cases)
