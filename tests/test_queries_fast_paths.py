@@ -18,6 +18,7 @@ import pytest
 
 import queries as q
 from queries import rates, tables
+from queries.compare import shared_decisions
 from queries.derived import derived_fresh, refresh_derived
 from queries.filters import BOOL_FIELDS, CHOICE_FIELDS
 from tests.querydb import build_query_db, expected_items, insert, make_rows
@@ -164,6 +165,8 @@ def test_flagged_letter_counts_match_polars(db, cases):
             want = expected_letters(raw, f, groups)
             pairs = got.select(*groups, "decisions", "letters").rows()
             assert {tuple(r[:-2]): tuple(r[-2:]) for r in pairs} == want, (f, dim, by)
+            vs_all = q.compare(con, f, q.Filters())
+            assert vs_all.shared == shared_decisions(con, f, q.Filters()) == vs_all.a_n
             s = q.summary(con, f).row(0, named=True)
             total = expected_letters(raw.with_columns(all=pl.lit(1)), f, ["all"]).get((1,), (0, 0))
             assert (s["decisions"], s["letters"]) == total, f
