@@ -4,6 +4,7 @@ Each (function, arguments, filters) call runs once to warm up, then `--reps` tim
 fresh read-only connection from `queries.open_db` (what the app and the CLI use).
 
     .venv/bin/python bench/query_latency.py [--db bench/out/big.duckdb] [--reps 3] [--quick]
+        [--combos none,category] [--no-search] [--label after]
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ QUICK = ("none", "category", "text common")
 LEAN = {"letters": False}
 
 
-def calls(con, combos: dict[str, Filters], case_ids: list[str]) -> list[tuple[str, str, Callable]]:
+def calls(
+    con, combos: dict[str, Filters], case_ids: list[str], search: bool = True
+) -> list[tuple[str, str, Callable]]:
     """(function label, combo label, zero-argument call) for every measured call."""
     out: list[tuple[str, str, Callable]] = []
     for label, f in combos.items():
@@ -80,7 +83,7 @@ def calls(con, combos: dict[str, Filters], case_ids: list[str]) -> list[tuple[st
         out.append(("decisions deep page (offset 100k)", label,
                     lambda f=f: q.decisions(con, f, offset=100_000)))  # fmt: skip
         out.append(("compare (vs all decisions)", label, lambda f=f: q.compare(con, f, Filters())))
-        for text in SEARCHES:
+        for text in SEARCHES if search else ():
             out.append(("search (page 1 + snippets)", f"{label}/{text}",
                         lambda f=f, t=text: q.search(con, t, f)))  # fmt: skip
             out.append(("search_count", f"{label}/{text}",
@@ -94,13 +97,15 @@ def calls(con, combos: dict[str, Filters], case_ids: list[str]) -> list[tuple[st
     return out
 
 
-def measure(db: Path, reps: int, names: list[str]) -> tuple[list[list[object]], dict]:
+def measure(
+    db: Path, reps: int, names: list[str], search: bool = True
+) -> tuple[list[list[object]], dict]:
     con = q.open_db(db)
     combos = {k: COMBOS[k] for k in names}
     ids = [r[0] for r in con.sql("select case_number from letters using sample 5 rows").fetchall()]
     times: dict[str, list[tuple[float, str]]] = defaultdict(list)
     first: dict[str, list[float]] = defaultdict(list)
-    for name, label, call in calls(con, combos, ids):
+    for name, label, call in calls(con, combos, ids, search):
         t = time.perf_counter()
         call()  # the first call also fills the per-process full-text match cache
         first[name].append((time.perf_counter() - t) * 1000)
@@ -134,10 +139,11 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="three filter combinations, 1 rep")
     ap.add_argument("--combos", help="comma-separated subset of: " + ", ".join(COMBOS))
     ap.add_argument("--label", default="", help="a note for the results section (e.g. before)")
+    ap.add_argument("--no-search", action="store_true", help="skip search / search_count calls")
     args = ap.parse_args()
     reps = 1 if args.quick else args.reps
     names = args.combos.split(",") if args.combos else list(QUICK if args.quick else COMBOS)
-    rows, facts = measure(args.db, reps, names)
+    rows, facts = measure(args.db, reps, names, search=not args.no_search)
     size = sum(p.stat().st_size for p in (args.db, q.index_path_for(args.db)) if p.exists())
     columns = [
         "query function",

@@ -21,7 +21,8 @@ from ingest.extract import DEFAULT_EXTRACTOR
 from ingest.normalize import renormalize
 from ingest.pipeline import MAX_FILE_BYTES, RunSummary, ingest_paths
 from queries.connection import index_path_for
-from queries.derived import derived_fresh, refresh_derived
+from queries.derived import refresh_derived
+from queries.derived_delta import update_derived
 from queries.search_index import build_search_index, index_fresh
 
 __all__ = [  # what the app's upload box uses of ingest, through this one module
@@ -70,8 +71,7 @@ def repair_caches(db_path: str | Path, *, build_index: bool = True) -> list[str]
     repaired = []
     con = store.connect(db_path)
     try:
-        if not derived_fresh(con):
-            refresh_derived(con)
+        if update_derived(con) != "fresh":  # only the changed letters when few changed
             repaired.append("derived tables")
         if build_index and not index_fresh(con, index_path_for(db_path)):
             build_search_index(db_path, con=con)

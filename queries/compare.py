@@ -138,8 +138,14 @@ class Comparison:
 def compare(con: duckdb.DuckDBPyConnection, a: Filters, b: Filters) -> Comparison:
     ka, na = _counts(con, a)
     kb, nb = _counts(con, b)
+    if b.is_empty or a == b:  # B holds every decision A holds: no third query needed
+        shared = na
+    elif a.is_empty:
+        shared = nb
+    else:
+        shared = shared_decisions(con, a, b)
     return Comparison.of_counts(
-        a, b, a_overturned=ka, a_n=na, b_overturned=kb, b_n=nb, shared=shared_decisions(con, a, b)
+        a, b, a_overturned=ka, a_n=na, b_overturned=kb, b_n=nb, shared=shared
     )
 
 

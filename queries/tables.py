@@ -7,11 +7,14 @@ import polars as pl
 
 from queries import fulltext
 from queries.binding import bound, index_of, registered
+from queries.derived import FACTS, items_sql
 from queries.filters import FilterError, Filters
 from queries.runner import run
+from queries.statesets import integer_state_filter
 from queries.vocab import SORT_COLUMNS
 
 MAX_PAGE = 10_000
+SHALLOW = 5_000  # pages before this offset keep the state-list filter (top-N stops early)
 _SEARCH_COLUMNS = ["letter_id", "case_number", "item_no", "service", "outcome", "decision_date"]
 
 
@@ -32,15 +35,25 @@ def decisions(
     limit: int = 50,
     offset: int = 0,
 ) -> pl.DataFrame:
+    """One page of matching decisions. On decision_facts the top-N sorts only keys and row ids
+    and then reads the page's rows (offset 100 k: the top-N no longer carries 100 k whole
+    rows); on the join fallback one query does both."""
     if sort not in SORT_COLUMNS:
         raise FilterError(f"Unknown sort column {sort!r}; known: {', '.join(SORT_COLUMNS)}")
     _check_page(limit, offset)
     direction = "desc" if descending else "asc"
+    page = {"limit": limit, "offset": offset}
     with bound(con, f) as (where, params):
-        return run(
-            con, "decisions", {**params, "limit": limit, "offset": offset},
-            where=where, sort=sort, direction=direction,
-        )  # fmt: skip
+        if items_sql(con, needs_rationale="rationale" in where) != FACTS:  # the runner's rule
+            return run(con, "decisions", {**params, **page}, where=where, sort=sort,
+                       direction=direction)  # fmt: skip
+        if offset >= SHALLOW:  # a near page stops early on the date-sorted table; a join
+            where = integer_state_filter(where)  # in between would stop it stopping early
+        keys = run(con, "decision_keys", {**params, **page}, sort=sort, direction=direction,
+                   where=where)  # fmt: skip
+    rows = ", ".join(str(int(r)) for r in keys["fact_row"])
+    return run(con, "decision_page", {}, rows=f"rowid in ({rows})" if rows else "false",
+               sort=sort, direction=direction)  # fmt: skip
 
 
 def decision_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:

@@ -12,7 +12,7 @@ import importlib
 import pkgutil
 import subprocess
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -20,8 +20,17 @@ import pytest
 
 import common.sqlfiles as sqlfiles
 import queries as q
-from queries import connection, coverage, derived, fulltext, runner, search_index, source_file
-from tests.querydb import build_query_db
+from queries import (
+    connection,
+    coverage,
+    derived,
+    derived_delta,
+    fulltext,
+    runner,
+    search_index,
+    source_file,
+)
+from tests.querydb import build_query_db, insert, make_rows
 
 PACKAGE = Path(q.__file__).parent
 SQL_FILES = sorted(PACKAGE.glob("sql/**/*.sql"))
@@ -108,7 +117,7 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, str, set[str]]
         if getattr(module, "render", None) is real:
             monkeypatch.setattr(module, "render", spy)
             spied.add(module)
-    assert {connection, coverage, derived, fulltext, runner, search_index} <= spied
+    assert {connection, coverage, derived, derived_delta, fulltext, runner, search_index} <= spied
     return calls
 
 
@@ -163,6 +172,11 @@ def test_every_sql_file_is_rendered_with_exactly_its_slots(rendered, tmp_path: P
     q.build_search_index(db)  # an incremental sync
     with q.open_db(db) as con:
         every_query(con)
+    with duckdb.connect(str(db)) as con:  # a later letter: the incremental refresh's SQL
+        letters, items = make_rows(1, seed=3, start=40)
+        letters[0]["ingested_at"] = datetime(2027, 1, 1)
+        insert(con, letters, items)
+        assert derived_delta.update_derived(con) == "1 letters updated in decision_facts"
 
     used = {(folder, name) for folder, name, _ in rendered}
     assert {(p.parent, p.stem) for p in SQL_FILES} <= used

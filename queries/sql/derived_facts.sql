@@ -1,5 +1,6 @@
 -- The `items` relation materialised (without the rationale text), sorted by decision date so
--- date filters skip row groups. Rebuilt by queries.derived after every ingest.
+-- date filters skip row groups. Rebuilt whole by queries.derived when many letters changed;
+-- a few changed letters are deleted and appended instead (queries/derived_delta.py).
 create or replace table decision_facts as
-select * exclude (rationale) from ({items}) as items
+select * from ({rows}) as facts
 order by decision_date, letter_id, item_no
