@@ -12,6 +12,7 @@ from queries.binding import bound
 from queries.connection import SQL_DIR
 from queries.derived import derived_fresh
 from queries.filters import BOOL_FIELDS, CHOICE_FIELDS, FilterError, Filters
+from queries.letter_rows import LETTER_KEYS
 from queries.runner import run
 from queries.vocab import DIMENSIONS, GRAINS, MIN_N
 
@@ -22,10 +23,8 @@ _STATE_EXPAND_AT = _STATE_EXPAND + ", unnest(range(1, len(reviewer_states) + 1))
 _STATE_FIRST = " and list_position(reviewer_states, reviewer_state) = state_at"
 # Fields of the letter: all of a letter's items share them. Every other filter or grouping
 # field (service category, drug class, guideline sources, ...) belongs to the item.
-LETTER_FIELDS = frozenset({
-    "reviewer_specialty", "reviewer_state", "licensed_in_california", "priority", "layout",
-    "case_outcome", "age_band", "patient_sex", "is_demo", "decision_year", "period",
-})  # fmt: skip
+# Grouping fields that are the letter's own (queries/letter_rows.py), and the period.
+LETTER_FIELDS = LETTER_KEYS | {"period"}
 
 
 def _check_dimension(name: str, what: str = "dimension") -> str:
