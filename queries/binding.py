@@ -1,9 +1,10 @@
 """Bind a Filters value to a connection: WHERE text + params, with free text resolved.
 
 When `Filters.text` is set and the database has a search index beside it, the index's matching
-(letter_id, item_no) keys are registered on the connection as an Arrow relation for the query's
-duration, so every query honours the text the same way (stemmed words, implicit AND). Without
-an index (in-memory or never-indexed databases) the text falls back to an ILIKE scan.
+decision numbers (int64 `decision_no`, cached per index version and text) are registered on the
+connection as an Arrow relation for the query's duration, so every query honours the text the
+same way (stemmed words, implicit AND) through one integer semi-join. Without an index
+(in-memory or never-indexed databases) the text falls back to an ILIKE scan.
 """
 
 from __future__ import annotations

@@ -79,8 +79,9 @@ class Filters:
     ) -> tuple[str, dict[str, object]]:
         """WHERE text over the `items` relation (sql/items.sql) and its parameters.
 
-        With `text_table` (a registered relation of matching letter_id, item_no, named by
-        code) the free text restricts to search-index matches; without it, to an ILIKE scan.
+        With `text_table` (a registered relation of matching decision numbers, column `rowid`,
+        named by code) the free text restricts to search-index matches (an integer semi-join);
+        without it, to an ILIKE scan.
         `prefix` (code-made, e.g. `a_`) names the parameters, so two filters can be combined
         in one query (the overlap of two compared groups).
         """
@@ -116,10 +117,7 @@ class Filters:
                 clauses.append(f"{name} = ${name}")
                 params[name] = getattr(self, name)
         if self.text and text_table:
-            clauses.append(
-                f"exists (select 1 from {text_table} as t "
-                "where t.letter_id = items.letter_id and t.item_no = items.item_no)"
-            )
+            clauses.append(f"decision_no in (select rowid from {text_table})")
         elif self.text:
             for i, term in enumerate(self.text.split()):
                 like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

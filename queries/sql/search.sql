@@ -1,4 +1,5 @@
--- Matching decisions ranked by bm25 score ({hits}: full-text hits registered by code).
+-- Matching decisions ranked by bm25 score ({hits}: full-text hits registered by code, one
+-- integer rowid = decision_no per match).
 with filtered as (
     select * from ({items}) as items where {where}
 ),
@@ -6,9 +7,9 @@ with filtered as (
 final as (
     select
         f.letter_id, f.case_number, f.item_no, f.service, f.outcome, f.decision_date,
-        h.score, h.rowid
+        h.score, f.decision_no as rowid
     from filtered as f
-    join {hits} as h on h.letter_id = f.letter_id and h.item_no = f.item_no
+    join {hits} as h on h.rowid = f.decision_no
 )
 
 select * from final

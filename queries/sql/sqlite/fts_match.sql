@@ -1,4 +1,5 @@
--- Every indexed item matching an FTS5 expression; {score} is the bm25 rank or 0.0 when unranked.
-select d.rowid, d.letter_id, d.item_no, {score}
-from fts join docs as d on d.rowid = fts.rowid
+-- Every indexed decision_no matching an FTS5 expression; {score} is the bm25 rank or 0.0.
+-- Numbers of replaced letters may still match: they join no stored decision.
+select rowid, {score}
+from fts
 where fts match ?
