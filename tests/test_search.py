@@ -64,7 +64,7 @@ def test_incremental_sync_adds_new_letters_and_replaces_reingested_ones(db):
         insert(con, letters, items)
         # re-ingest letter 3 with a new rationale, as the store does (delete, insert: new
         # decision numbers): its old words must leave the index's results
-        old_numbers = reingest(con, "CM16-0000003", "olanzapine only")
+        reingest(con, "CM16-0000003", "olanzapine only")
     stats = q.build_search_index(db)
     assert stats["mode"] == "incremental"
     new_items = len(items)
@@ -78,10 +78,8 @@ def test_incremental_sync_adds_new_letters_and_replaces_reingested_ones(db):
         )
 
 
-def reingest(con: duckdb.DuckDBPyConnection, letter_id: str, rationale: str) -> set[int]:
-    """Replace a stored letter the way ingest/store.py does; returns its old decision numbers."""
-    old = {r[0] for r in con.execute(
-        "select decision_no from decisions where letter_id = ?", [letter_id]).fetchall()}  # fmt: skip
+def reingest(con: duckdb.DuckDBPyConnection, letter_id: str, rationale: str) -> None:
+    """Replace a stored letter the way ingest/store.py does (delete, insert: new numbers)."""
     con.execute("create temp table l1 as select * from letters where letter_id = ?", [letter_id])
     con.execute("create temp table d1 as select * exclude (decision_no) from decisions "
                 "where letter_id = ?", [letter_id])  # fmt: skip
@@ -92,7 +90,6 @@ def reingest(con: duckdb.DuckDBPyConnection, letter_id: str, rationale: str) -> 
     con.execute("insert into letters select * from l1")
     con.execute("insert into decisions by name select * from d1")
     con.execute("drop table l1; drop table d1")
-    return old
 
 
 def test_deleted_letters_force_a_rebuild(db):
