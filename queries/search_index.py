@@ -20,6 +20,7 @@ from contextlib import closing
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from common.sqlfiles import render
 from queries.connection import SQL_DIR, SQLITE_SQL_DIR, index_path_for, open_db
@@ -29,6 +30,7 @@ from queries.connection import SQL_DIR, SQLITE_SQL_DIR, index_path_for, open_db
 # a single statement whose parameters sit beside it.
 INDEX_FORMAT = "2"  # bump when the index's tables change: forces a rebuild (2: contentless)
 BATCH = 5_000
+RANGE = 100_000  # decision numbers per read of a full build: bounded memory at any size
 STALE_SHARE = 0.25  # rebuild once replaced letters' dead postings pass this share of the rows
 
 
@@ -142,30 +144,50 @@ def _insert_since(
     The contentless `fts` cannot forget a row, so a sync forgets it in `docs` only: a replaced
     letter's old numbers leave `docs` (their postings stay, matching no stored decision) and
     numbers already indexed (letters tied at the mark) are skipped, never indexed twice."""
-    known: set[int] = set()
-    if mark is not None:
-        current = con.execute(render(SQL_DIR, "index_current"), {"mark": mark}).fetchall()
-        lite.execute("create temp table if not exists current(letter_id text, decision_no int)")
-        lite.execute("delete from temp.current")
-        lite.executemany("insert into temp.current values (?, ?)", current)
-        before = lite.total_changes
-        lite.execute(render(SQLITE_SQL_DIR, "index_drop_stale"))
-        _add_meta(lite, "stale", lite.total_changes - before)
-        known = {r[0] for r in lite.execute(render(SQLITE_SQL_DIR, "index_known"))}
     newest = con.execute(render(SQL_DIR, "index_state")).fetchall()[0][1]
-    cur = con.cursor()  # its own result, so the caller's connection stays usable
-    cur.execute(render(SQL_DIR, "index_items"), {"mark": mark})
+    cur = con.cursor()  # its own results, so the caller's connection stays usable
     added = 0
-    while batch := cur.fetchmany(BATCH):
-        rows = [r for r in batch if r[0] not in known]
+    try:
+        if mark is None:
+            lo, hi = cur.execute(render(SQL_DIR, "index_span")).fetchall()[0]
+            for start in range(lo or 0, (hi or -1) + 1, RANGE):
+                cur.execute(render(SQL_DIR, "index_items"), {"lo": start, "hi": start + RANGE})
+                added += _insert_rows(cur, lite)
+        else:
+            todo = _forget_replaced(cur, lite, mark)
+            cur.register("index_todo", pa.table({"decision_no": pa.array(todo, pa.int64())}))
+            cur.execute(render(SQL_DIR, "index_items_listed", numbers="index_todo"))
+            added = _insert_rows(cur, lite)
+            cur.unregister("index_todo")
+    finally:
+        cur.close()
+    lite.execute("insert or replace into meta values ('mark', ?)",
+                 (str(newest) if newest is not None else None,))  # fmt: skip
+    return added
+
+
+def _forget_replaced(cur: duckdb.DuckDBPyConnection, lite: sqlite3.Connection, mark: str) -> list:
+    """Drop from `docs` the numbers of re-synced letters no longer stored; the numbers to add."""
+    current = cur.execute(render(SQL_DIR, "index_current"), {"mark": mark}).fetchall()
+    lite.execute("create temp table if not exists current(letter_id text, decision_no int)")
+    lite.execute("delete from temp.current")
+    lite.executemany("insert into temp.current values (?, ?)", current)
+    before = lite.total_changes
+    lite.execute(render(SQLITE_SQL_DIR, "index_drop_stale"))
+    _add_meta(lite, "stale", lite.total_changes - before)
+    known = {r[0] for r in lite.execute(render(SQLITE_SQL_DIR, "index_known"))}
+    return sorted({n for _, n in current} - known)
+
+
+def _insert_rows(cur: duckdb.DuckDBPyConnection, lite: sqlite3.Connection) -> int:
+    """Index the (decision_no, letter_id, service, rationale) rows of `cur`'s result."""
+    added = 0
+    while rows := cur.fetchmany(BATCH):
         lite.executemany("insert into docs(decision_no, letter_id) values (?, ?)",
                          [(r[0], r[1]) for r in rows])  # fmt: skip
         lite.executemany("insert into fts(rowid, service, rationale) values (?, ?, ?)",
                          [(r[0], r[2], r[3]) for r in rows])  # fmt: skip
         added += len(rows)
-    cur.close()
-    lite.execute("insert or replace into meta values ('mark', ?)",
-                 (str(newest) if newest is not None else None,))  # fmt: skip
     return added
 
 
