@@ -7,7 +7,6 @@ words; a trailing `*` keeps prefix search. bm25 weights a hit in the service 4x 
 
 from __future__ import annotations
 
-import itertools
 import re
 import sqlite3
 from contextlib import closing
@@ -23,7 +22,6 @@ from queries.connection import SQL_DIR, SQLITE_SQL_DIR
 _TERM = re.compile(r'"([^"]+)"|([\w][\w\'-]*\*?)')
 SNIPPET_TOKENS = 16
 CACHED_MATCHES = 4  # a common word's key set is ~26 MB (int64) at 3 M decisions
-_names = itertools.count()
 
 
 def match_expression(text: str) -> str | None:
@@ -81,12 +79,9 @@ def snippets(con: duckdb.DuckDBPyConnection, text: str, rowids: list[int]) -> di
     expr = match_expression(text)
     if not expr or not rowids:
         return {}
-    name = f"_snippet_rows_{next(_names)}"
-    con.register(name, pa.table({"decision_no": pa.array(rowids, pa.int64())}))
-    try:
-        rows = con.execute(render(SQL_DIR, "snippet_texts", numbers=name)).fetchall()
-    finally:
-        con.unregister(name)
+    params = {f"n_{i}": int(n) for i, n in enumerate(rowids)}
+    marks = ", ".join(f"${name}" for name in params)
+    rows = con.execute(render(SQL_DIR, "snippet_texts", marks=marks), params).fetchall()
     with closing(sqlite3.connect(":memory:")) as page:
         page.executescript(render(SQLITE_SQL_DIR, "snippet_create"))
         page.executemany("insert into page(rowid, service, rationale) values (?, ?, ?)", rows)
