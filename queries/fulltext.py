@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from common.sqlfiles import render
@@ -21,6 +22,7 @@ from queries.connection import SQL_DIR, SQLITE_SQL_DIR
 
 _TERM = re.compile(r'"([^"]+)"|([\w][\w\'-]*\*?)')
 SNIPPET_TOKENS = 16
+RANKED_MAX = 100_000  # hits ranked by bm25 (~0.5 s); more come back unranked, see _cached
 CACHED_MATCHES = 4  # a common word's key set is ~26 MB (int64) at 3 M decisions
 
 
@@ -58,16 +60,36 @@ def _version(index_path: Path) -> tuple[int, int]:
 @lru_cache(maxsize=CACHED_MATCHES)
 def _cached(index_path: str, version: tuple[int, int], text: str, *, scored: bool) -> pa.Table:
     """A page view asks for the same text several times (count, page, charts): match once.
-    `version` (size, mtime) keys the cache, so a re-synced index is read afresh."""
-    expr = match_expression(text)
+    `version` (size, mtime) keys the cache, so a re-synced index is read afresh.
+
+    The numbers come back as one comma-joined string parsed by numpy: ~10x faster than a
+    Python tuple per row (1.3 s for 3.3 M rows instead of 4-6 s). bm25 costs ~5 us per hit,
+    so only sets up to RANKED_MAX hits are ranked; a word in more rows than that (a word in
+    more than half the rows has bm25's IDF clamped to ~0 anyway) comes back unranked (score
+    NULL, as the ILIKE fallback), and its results are listed in letter order."""
+    numbers = _numbers(index_path, text)
+    table = pa.table({"rowid": pa.array(numbers, pa.int64())})
+    if not scored:
+        return table
+    if len(numbers) > RANKED_MAX:
+        return table.append_column("score", pa.nulls(len(numbers), pa.float64()))
     rows: list[tuple[int, float]] = []
-    score = "-bm25(fts, 4.0, 1.0)" if scored else "0.0"
-    if expr:
+    if len(numbers):
         with closing(connect(Path(index_path))) as con:
-            rows = con.execute(render(SQLITE_SQL_DIR, "fts_match", score=score), (expr,)).fetchall()
+            sql = render(SQLITE_SQL_DIR, "fts_match", score="-bm25(fts, 4.0, 1.0)")
+            rows = con.execute(sql, (match_expression(text),)).fetchall()
     cols = list(zip(*rows, strict=True)) if rows else [[], []]
-    table = pa.table({"rowid": pa.array(cols[0], pa.int64())})
-    return table.append_column("score", pa.array(cols[1], pa.float64())) if scored else table
+    return pa.table({"rowid": pa.array(cols[0], pa.int64()),
+                     "score": pa.array(cols[1], pa.float64())})  # fmt: skip
+
+
+def _numbers(index_path: str, text: str) -> np.ndarray:
+    expr = match_expression(text)
+    if not expr:
+        return np.empty(0, np.int64)
+    with closing(connect(Path(index_path))) as con:
+        joined = con.execute(render(SQLITE_SQL_DIR, "fts_numbers"), (expr,)).fetchall()[0][0]
+    return np.fromstring(joined or "", dtype=np.int64, sep=",")
 
 
 def snippets(con: duckdb.DuckDBPyConnection, text: str, rowids: list[int]) -> dict[int, str]:

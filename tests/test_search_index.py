@@ -167,3 +167,19 @@ def test_a_replaced_letter_leaves_dead_postings_that_join_nothing(db, tmp_path, 
     monkeypatch.setattr(search_index, "STALE_SHARE", 0.0)  # too many dead postings: rebuild
     assert q.build_search_index(copy)["mode"] == "rebuild"
     assert not set(fulltext.keys(index, "zolpidem")["rowid"].to_pylist()) & old
+
+
+def test_a_word_in_too_many_rows_comes_back_unranked_with_snippets(db, stored_copy, monkeypatch):
+    old = old_results(stored_copy, "documentation")
+    monkeypatch.setattr(fulltext, "RANKED_MAX", len(old) - 1)
+    fulltext._cached.cache_clear()  # the sets above were ranked under the old limit
+    with q.open_db(db) as con:
+        page = q.search(con, "documentation", q.Filters(), limit=len(old))
+        count = q.search_count(con, "documentation", q.Filters())
+    fulltext._cached.cache_clear()
+    assert page.height == count == len(old)
+    assert page["score"].is_null().all()
+    assert page.select("letter_id", "item_no").rows() == sorted(
+        page.select("letter_id", "item_no").rows()
+    )
+    assert all("**" in s for s in page["snippet"])

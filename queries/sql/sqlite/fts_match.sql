@@ -1,5 +1,5 @@
--- Every indexed decision_no matching an FTS5 expression; {score} is the bm25 rank or 0.0.
--- Numbers of replaced letters may still match: they join no stored decision.
+-- Every indexed decision_no matching an FTS5 expression with its {score} (bm25, higher is
+-- better). Replaced letters' numbers may match: they join no stored decision.
 select rowid, {score}
 from fts
 where fts match ?
