@@ -154,6 +154,9 @@ def test_a_replaced_letter_leaves_dead_postings_that_join_nothing(db, tmp_path, 
         docs = {r[0] for r in lite.execute("select decision_no from docs where letter_id = ?",
                                            [letter])}  # fmt: skip
         stale = lite.execute("select value from meta where key = 'stale'").fetchall()[0][0]
+        counted = lite.execute("select count(*) from docs").fetchall()[0][0]
+        kept = lite.execute("select value from meta where key = 'rows'").fetchall()[0][0]
+    assert int(kept) == counted  # the count index_fresh reads, kept beside the rows
     assert docs.isdisjoint(old) and len(docs) == len(old) and int(stale) == len(old)
     assert set(fulltext.keys(index, "zolpidem")["rowid"].to_pylist()) & old  # dead postings
     with q.open_db(copy) as con:
