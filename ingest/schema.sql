@@ -57,6 +57,10 @@ create table if not exists decisions (
     primary key (letter_id, item_no)
 );
 
+-- Point reads by decision_no (a search page's ~50 rows, for their snippets) use this index
+-- instead of decompressing every rationale. Created here, so older databases get it too.
+create unique index if not exists decisions_decision_no on decisions (decision_no);
+
 create table if not exists quarantine (
     source_path   varchar not null,
     source_sha256 varchar,

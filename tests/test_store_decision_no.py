@@ -47,6 +47,8 @@ def test_an_old_database_is_numbered_once_and_the_sequence_goes_on(tmp_path):
     with store.connect(db) as con:  # a second open changes nothing
         assert store.migrate(con) is False
         assert "derived_state" not in table_names(con)  # copies made without the column
+        indexes = con.execute("select index_name from duckdb_indexes()").fetchall()
+        assert ("decisions_decision_no",) in indexes  # point reads for snippets
         letters, items = make_rows(2, seed=4, start=500)
         insert(con, letters, items)  # by name, as the store and the tests insert
     after = numbers(db)
