@@ -67,10 +67,10 @@ def _cached(index_path: str, version: tuple[int, int], text: str, *, scored: boo
     so only sets up to RANKED_MAX hits are ranked; a word in more rows than that (a word in
     more than half the rows has bm25's IDF clamped to ~0 anyway) comes back unranked (score
     NULL, as the ILIKE fallback), and its results are listed in letter order."""
-    numbers = _numbers(index_path, text)
-    table = pa.table({"rowid": pa.array(numbers, pa.int64())})
     if not scored:
-        return table
+        return pa.table({"rowid": pa.array(_numbers(index_path, text), pa.int64())})
+    table = _cached(index_path, version, text, scored=False)  # one match serves both
+    numbers = table["rowid"]
     if len(numbers) > RANKED_MAX:
         return table.append_column("score", pa.nulls(len(numbers), pa.float64()))
     rows: list[tuple[int, float]] = []
@@ -81,6 +81,29 @@ def _cached(index_path: str, version: tuple[int, int], text: str, *, scored: boo
     cols = list(zip(*rows, strict=True)) if rows else [[], []]
     return pa.table({"rowid": pa.array(cols[0], pa.int64()),
                      "score": pa.array(cols[1], pa.float64())})  # fmt: skip
+
+
+def misses(index_path: Path, text: str) -> pa.Table | None:
+    """For a text matching most rows: the numbers up to the index's highest that it misses.
+
+    While the index is fresh every stored decision_no is at most the highest indexed one, so
+    `decision_no not in misses` selects exactly the matches, and a word in 98 % of the rows
+    joins 60 k numbers instead of 3.3 M (a hash table 50x smaller). None when the matches are
+    the smaller set."""
+    return _misses(str(index_path), _version(index_path), text)
+
+
+@lru_cache(maxsize=CACHED_MATCHES)
+def _misses(index_path: str, version: tuple[int, int], text: str) -> pa.Table | None:
+    hits = _cached(index_path, version, text, scored=False)["rowid"].to_numpy()
+    with closing(connect(Path(index_path))) as con:
+        top = con.execute(render(SQLITE_SQL_DIR, "fts_top")).fetchall()[0][0] or 0
+    if len(hits) <= top // 2:
+        return None
+    mask = np.ones(top + 1, dtype=bool)
+    mask[0] = False
+    mask[hits] = False
+    return pa.table({"rowid": pa.array(np.flatnonzero(mask), pa.int64())})
 
 
 def _numbers(index_path: str, text: str) -> np.ndarray:

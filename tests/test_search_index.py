@@ -57,8 +57,8 @@ def db(tmp_path_factory):
 @pytest.fixture(scope="module")
 def raw(db):
     with duckdb.connect(str(db), read_only=True) as con:
-        return con.sql("select decision_no, letter_id, item_no, service, rationale "
-                       "from decisions").pl()  # fmt: skip
+        return con.sql("select decision_no, letter_id, item_no, service, rationale, "
+                       "service_category from decisions").pl()  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -189,3 +189,25 @@ def test_a_word_in_too_many_rows_comes_back_unranked_with_snippets(
     numbers = [number[k] for k in page.select("letter_id", "item_no").rows()]
     assert numbers == sorted(numbers)  # storage order
     assert all("**" in s for s in page["snippet"])
+
+
+@pytest.mark.parametrize("text", ["request", "documentation"])
+def test_a_text_in_most_rows_filters_by_the_numbers_it_misses(db, raw, stored_copy, text):
+    old = old_results(stored_copy, text)
+    index = search_index.index_path_for(db)
+    assert len(old) > raw.height / 2 and fulltext.misses(index, text) is not None
+    assert fulltext.misses(index, "zolpidem") is None  # a selective word: its own numbers
+    keys = set(
+        raw.filter(pl.col("decision_no").is_in(list(old))).select("letter_id", "item_no").rows()
+    )
+    f = q.Filters(text=text)
+    with q.open_db(db) as con:
+        page = q.decisions(con, f, limit=10_000)
+        assert set(page.select("letter_id", "item_no").rows()) == keys
+        assert q.summary(con, f).row(0, named=True)["decisions"] == len(keys)
+        both = q.Filters(text=text, service_category=("Pharmaceuticals",))
+        want = raw.filter(
+            pl.col("decision_no").is_in(list(old))
+            & (pl.col("service_category") == "Pharmaceuticals")
+        )
+        assert 0 < q.decision_count(con, both) == want.height
