@@ -1,5 +1,5 @@
--- Every indexed decision_no matching an FTS5 expression with its {score} (bm25, higher is
--- better). Replaced letters' numbers may match: they join no stored decision.
+-- The indexed decision numbers in [?, ?] matching an FTS5 expression, with their {score}
+-- (bm25, higher is better). Replaced letters' numbers may match: they join nothing.
 select rowid, {score}
 from fts
-where fts match ?
+where fts match ? and rowid between ? and ?
