@@ -29,6 +29,11 @@ create table if not exists letters (
     ingested_at             timestamp not null
 );
 
+-- decision_no: a stable integer key per decided item, drawn from this sequence at insert and
+-- never reused (a re-ingested letter's items get new numbers). The full-text index's rowid.
+-- Databases made before it are numbered once by ingest/store.py (store.migrate).
+create sequence if not exists decision_no_seq;
+
 create table if not exists decisions (
     letter_id               varchar not null,
     item_no                 integer not null,
@@ -48,8 +53,13 @@ create table if not exists decisions (
     ca_mtus_chapter         varchar,
     imr_mtus_chapter        varchar,
     rationale               varchar,
+    decision_no             bigint default nextval('decision_no_seq'),
     primary key (letter_id, item_no)
 );
+
+-- Point reads by decision_no (a search page's ~50 rows, for their snippets) use this index
+-- instead of decompressing every rationale. Created here, so older databases get it too.
+create unique index if not exists decisions_decision_no on decisions (decision_no);
 
 create table if not exists quarantine (
     source_path   varchar not null,

@@ -54,8 +54,25 @@ def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyC
                 raise
             time.sleep(0.2)
     if not read_only:
+        migrate(con)
         con.execute(SCHEMA_SQL)
     return con
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> bool:
+    """Give a database made before `decision_no` its numbers, once: the column, numbers for
+    the stored rows and a sequence continuing after them, in one transaction (a crash leaves
+    the old schema, and the next writer tries again). Returns whether it migrated."""
+    if not con.execute(load_sql(SQL_DIR, "needs_decision_no")).fetchall()[0][0]:
+        return False
+    con.execute("begin transaction")
+    try:
+        con.execute(load_sql(SQL_DIR, "add_decision_no"))
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return True
 
 
 def known_files(con: duckdb.DuckDBPyConnection, parser_version: str) -> pl.DataFrame:
@@ -279,7 +296,7 @@ def _upsert_files(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
 
 def start_run(con: duckdb.DuckDBPyConnection, paths: list[str], extractor: str) -> int:
     params = {"started_at": datetime.now(), "paths": paths, "extractor": extractor}
-    return con.execute(load_sql(SQL_DIR, "start_run"), params).fetchone()[0]
+    return con.execute(load_sql(SQL_DIR, "start_run"), params).fetchall()[0][0]
 
 
 def finish_run(

@@ -1,9 +1,11 @@
 """Bind a Filters value to a connection: WHERE text + params, with free text resolved.
 
 When `Filters.text` is set and the database has a search index beside it, the index's matching
-(letter_id, item_no) keys are registered on the connection as an Arrow relation for the query's
-duration, so every query honours the text the same way (stemmed words, implicit AND). Without
-an index (in-memory or never-indexed databases) the text falls back to an ILIKE scan.
+decision numbers (int64 `decision_no`, cached per index version and text) are registered on the
+connection as an Arrow relation for the query's duration, so every query honours the text the
+same way (stemmed words, implicit AND) through one integer semi-join; a text matching most rows
+is registered as the numbers it misses (an anti-join, far smaller). Without an index
+(in-memory or never-indexed databases) the text falls back to an ILIKE scan.
 """
 
 from __future__ import annotations
@@ -61,6 +63,11 @@ def bound(
     index = index_of(con) if f.text else None
     if index is None:
         yield f.where(prefix=prefix)
+        return
+    misses = fulltext.misses(index, f.text)
+    if misses is not None:  # a text in most rows: the few numbers it misses
+        with registered(con, misses) as name:
+            yield f.where(text_table=name, text_misses=True, prefix=prefix)
         return
     with registered(con, fulltext.keys(index, f.text)) as name:
         yield f.where(text_table=name, prefix=prefix)

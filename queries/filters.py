@@ -75,23 +75,27 @@ class Filters:
         return dataclasses.replace(self, **changes)
 
     def where(
-        self, *, text_table: str | None = None, prefix: str = ""
+        self, *, text_table: str | None = None, text_misses: bool = False, prefix: str = ""
     ) -> tuple[str, dict[str, object]]:
         """WHERE text over the `items` relation (sql/items.sql) and its parameters.
 
-        With `text_table` (a registered relation of matching letter_id, item_no, named by
-        code) the free text restricts to search-index matches; without it, to an ILIKE scan.
+        With `text_table` (a registered relation of matching decision numbers, column `rowid`,
+        named by code) the free text restricts to search-index matches (an integer semi-join),
+        or with `text_misses` to the numbers *not* in it (the complement, for a text in most
+        rows); without it, to an ILIKE scan.
         `prefix` (code-made, e.g. `a_`) names the parameters, so two filters can be combined
         in one query (the overlap of two compared groups).
         """
-        text, params = self._where(text_table)
+        text, params = self._where(text_table, text_misses)
         if not prefix:
             return text, params
         for name in sorted(params, key=len, reverse=True):  # $text_10 before $text_1
             text = text.replace(f"${name}", f"${prefix}{name}")
         return text, {f"{prefix}{k}": v for k, v in params.items()}
 
-    def _where(self, text_table: str | None) -> tuple[str, dict[str, object]]:
+    def _where(
+        self, text_table: str | None, text_misses: bool = False
+    ) -> tuple[str, dict[str, object]]:
         clauses: list[str] = []
         params: dict[str, object] = {}
         if self.date_from:
@@ -116,10 +120,8 @@ class Filters:
                 clauses.append(f"{name} = ${name}")
                 params[name] = getattr(self, name)
         if self.text and text_table:
-            clauses.append(
-                f"exists (select 1 from {text_table} as t "
-                "where t.letter_id = items.letter_id and t.item_no = items.item_no)"
-            )
+            negation = "not " if text_misses else ""
+            clauses.append(f"decision_no {negation}in (select rowid from {text_table})")
         elif self.text:
             for i, term in enumerate(self.text.split()):
                 like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

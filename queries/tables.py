@@ -95,7 +95,7 @@ def search(
         page = run(
             con, "search", {**params, "limit": limit, "offset": offset}, where=where, hits=hits
         )
-    found = fulltext.snippets(index, text, page["rowid"].to_list())
+    found = fulltext.snippets(con, text, page["rowid"].to_list())
     snippet = pl.Series("snippet", [found.get(r, "") for r in page["rowid"]], dtype=pl.String)
     return page.with_columns(snippet).drop("rowid")
 

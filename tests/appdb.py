@@ -96,7 +96,7 @@ def build(
             con.execute(
                 "insert into decisions values (?, ?, ?, null, null, false, ?, ?, ?, ?, ?, "
                 "'Decision based on MTUS Chronic Pain', 'Decision based on ODG', 'MTUS', ?, "
-                "'Chronic Pain', ?, ?)",
+                "'Chronic Pain', ?, ?, default)",
                 [
                     cn,
                     n,

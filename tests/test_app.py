@@ -237,7 +237,8 @@ def test_fresh_data_after_an_ingest(app, db: Path, tmp_path: Path, monkeypatch) 
             "authorized_portion, partly_authorized, service_category, service_subcategory, "
             "drug_class, outcome, overturned, ca_guideline, imr_guideline, "
             "ca_guideline_source, imr_guideline_source, ca_mtus_chapter, imr_mtus_chapter, "
-            "rationale from decisions where letter_id = 'CM16-0000001' and item_no = 1"
+            "rationale, nextval('decision_no_seq') from decisions "
+            "where letter_id = 'CM16-0000001' and item_no = 1"
         )
     at.run()
     assert metric(at, "Decisions (items)") == f"{int(before.replace(',', '')) + 1:,}"

@@ -62,12 +62,9 @@ def test_incremental_sync_adds_new_letters_and_replaces_reingested_ones(db):
     items[0]["rationale"] = "quetiapine was not supported"
     with duckdb.connect(str(db)) as con:
         insert(con, letters, items)
-        # re-ingest letter 3 with a new rationale: its old words must leave the index
-        con.sql(
-            "update decisions set rationale = 'olanzapine only' where letter_id = 'CM16-0000003'"
-        )
-        con.sql("update letters set ingested_at = ingested_at + interval 2 day "
-                "where letter_id = 'CM16-0000003'")  # fmt: skip
+        # re-ingest letter 3 with a new rationale, as the store does (delete, insert: new
+        # decision numbers): its old words must leave the index's results
+        reingest(con, "CM16-0000003", "olanzapine only")
     stats = q.build_search_index(db)
     assert stats["mode"] == "incremental"
     new_items = len(items)
@@ -79,6 +76,20 @@ def test_incremental_sync_adds_new_letters_and_replaces_reingested_ones(db):
         assert q.search_count(con, "the", q.Filters()) == q.decision_count(
             con, q.Filters(text="the")
         )
+
+
+def reingest(con: duckdb.DuckDBPyConnection, letter_id: str, rationale: str) -> None:
+    """Replace a stored letter the way ingest/store.py does (delete, insert: new numbers)."""
+    con.execute("create temp table l1 as select * from letters where letter_id = ?", [letter_id])
+    con.execute("create temp table d1 as select * exclude (decision_no) from decisions "
+                "where letter_id = ?", [letter_id])  # fmt: skip
+    con.execute("delete from decisions where letter_id = ?", [letter_id])
+    con.execute("delete from letters where letter_id = ?", [letter_id])
+    con.execute("update l1 set ingested_at = ingested_at + interval 2 day")
+    con.execute("update d1 set rationale = ?", [rationale])
+    con.execute("insert into letters select * from l1")
+    con.execute("insert into decisions by name select * from d1")
+    con.execute("drop table l1; drop table d1")
 
 
 def test_deleted_letters_force_a_rebuild(db):

@@ -6,6 +6,7 @@ select
     d.letter_id,
     l.rowid as letter_no,
     d.item_no,
+    d.decision_no,
     l.case_number,
     l.decision_date,
     year(l.decision_date)::varchar as decision_year,

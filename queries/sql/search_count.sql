@@ -5,4 +5,4 @@ with filtered as (
 
 select count(*) as decisions
 from filtered as f
-join {hits} as h on h.letter_id = f.letter_id and h.item_no = f.item_no
+semi join {hits} as h on h.rowid = f.decision_no

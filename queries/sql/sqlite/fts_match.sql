@@ -1,4 +1,5 @@
--- Every indexed item matching an FTS5 expression; {score} is the bm25 rank or 0.0 when unranked.
-select d.rowid, d.letter_id, d.item_no, {score}
-from fts join docs as d on d.rowid = fts.rowid
-where fts match ?
+-- The indexed decision numbers in [?, ?] matching an FTS5 expression, with their {score}
+-- (bm25, higher is better). Replaced letters' numbers may match: they join nothing.
+select rowid, {score}
+from fts
+where fts match ? and rowid between ? and ?

@@ -1,4 +1,5 @@
--- A short excerpt per rowid with the matched terms in ** (Markdown bold); {marks}: one ? per rowid.
-select rowid, snippet(fts, -1, '**', '**', '…', {tokens})
-from fts
-where fts match ? and rowid in ({marks})
+-- A short excerpt per row of the in-memory `page` table (same tokenizer as the index) with the
+-- matched terms in ** (Markdown bold).
+select rowid, snippet(page, -1, '**', '**', '…', {tokens})
+from page
+where page match ?

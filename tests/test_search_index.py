@@ -1,0 +1,213 @@
+"""The contentless, decision_no-keyed index on the demo corpus: the text filter, ranking and
+snippets agree with an independent recomputation and with an index holding a copy of the text."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+from contextlib import closing
+from datetime import datetime
+
+import duckdb
+import polars as pl
+import pytest
+
+import queries as q
+from demo.cases import draw_letter
+from demo.tables import tables
+from ingest import store
+from ingest.rows import decision_rows, letter_row
+from queries import fulltext, search_index
+from queries.derived import derived_fresh, refresh_derived
+from queries.fulltext import match_expression
+
+# Words whose porter stem no other word of the corpus shares: a word-bounded regex is the
+# same selection (stemming aside, as in test_queries_filters_everywhere).
+EXACT = ["zolpidem", "acupuncture", "tramadol"]
+QUERIES = [*EXACT, "documentation", '"functional improvement"', "documented improvements", "radic*"]
+
+
+def demo_db(path, n_letters: int = 400, seed: int = 5):
+    """Letters drawn by the demo generator, rows by the real normaliser, stored by the store."""
+    t, rng = tables(), random.Random(seed)
+    letters, decisions = [], []
+    for i in range(n_letters):
+        letter = draw_letter(i, rng, t)
+        row = letter_row(letter, text=f"letter {i}", source_path=f"generated://{i}",
+                         source_sha256=f"demo{i:012d}", page_count=3, is_demo=True)  # fmt: skip
+        row["ingested_at"] = datetime(2026, 1, 1, 9, 0, 0)
+        letters.append(row)
+        decisions.extend(decision_rows(letter, row["letter_id"]))
+    with store.connect(path) as con:
+        for name, rows in (("letters", letters), ("decisions", decisions)):
+            con.register("frame", pl.DataFrame(rows, infer_schema_length=None))
+            con.execute(f"insert into {name} by name select * from frame")
+            con.unregister("frame")
+        refresh_derived(con)
+    q.build_search_index(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    return demo_db(tmp_path_factory.mktemp("demo") / "imr.duckdb")
+
+
+@pytest.fixture(scope="module")
+def raw(db):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.sql("select decision_no, letter_id, item_no, service, rationale, "
+                       "service_category from decisions").pl()  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def stored_copy(raw):
+    """The index as it was before: FTS5 with its own copy of the text, rowid = decision_no."""
+    lite = sqlite3.connect(":memory:")
+    lite.execute("create virtual table fts using fts5(service, rationale, "
+                 "tokenize = 'porter unicode61')")  # fmt: skip
+    lite.executemany(
+        "insert into fts(rowid, service, rationale) values (?, ?, ?)",
+        raw.select("decision_no", "service", pl.col("rationale").fill_null("")).rows(),
+    )
+    yield lite
+    lite.close()
+
+
+def old_results(lite: sqlite3.Connection, text: str) -> dict[int, tuple[float, str]]:
+    sql = ("select rowid, -bm25(fts, 4.0, 1.0), snippet(fts, -1, '**', '**', '…', 16) "
+           "from fts where fts match ?")  # fmt: skip
+    return {r: (s, snip) for r, s, snip in lite.execute(sql, (match_expression(text),))}
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_matches_scores_and_snippets_equal_a_stored_copy(db, raw, stored_copy, text):
+    old = old_results(stored_copy, text)
+    assert 0 < len(old) < raw.height
+    index = search_index.index_path_for(db)
+    hits = fulltext.match(index, text)
+    assert sorted(hits["rowid"].to_pylist()) == sorted(old)
+    for rowid, score in zip(hits["rowid"].to_pylist(), hits["score"].to_pylist(), strict=True):
+        assert score == pytest.approx(old[rowid][0], rel=1e-9)  # bm25 works contentless
+    with q.open_db(db) as con:
+        page = q.search(con, text, q.Filters(), limit=len(old))
+        snippets = fulltext.snippets(con, text, list(old))
+    assert snippets == {r: v[1] for r, v in old.items()}  # identical highlighting
+    number = dict(zip(zip(raw["letter_id"], raw["item_no"], strict=True), raw["decision_no"],
+                      strict=True))  # fmt: skip
+    for row in page.iter_rows(named=True):
+        assert row["snippet"] == old[number[(row["letter_id"], row["item_no"])]][1]
+    assert page["score"].to_list() == sorted(page["score"].to_list(), reverse=True)
+
+
+@pytest.mark.parametrize("word", EXACT)
+def test_the_text_filter_is_the_word_in_every_query(db, raw, word):
+    regex = rf"(?i)\b{word}\b"
+    want = raw.filter(
+        pl.col("service").str.contains(regex)
+        | pl.col("rationale").fill_null("").str.contains(regex)
+    )
+    keys = set(zip(want["letter_id"], want["item_no"], strict=True))
+    f = q.Filters(text=word)
+    with q.open_db(db) as con:
+        assert derived_fresh(con)  # the decision_facts path, joined on decision_no
+        page = q.decisions(con, f, limit=10_000)
+        assert set(zip(page["letter_id"], page["item_no"], strict=True)) == keys
+        assert q.decision_count(con, f) == len(keys)
+        assert q.summary(con, f).row(0, named=True)["decisions"] == len(keys)
+        assert q.search_count(con, word, q.Filters()) == len(keys)
+        assert q.search(con, word, q.Filters(), limit=10_000).height == len(keys)
+
+
+def test_the_substring_fallback_agrees_without_an_index(db, tmp_path):
+    bare = tmp_path / "imr.duckdb"
+    shutil.copy(db, bare)
+    for word in EXACT:
+        f = q.Filters(text=word)
+        with q.open_db(db) as indexed, q.open_db(bare) as scanned:
+            assert q.decision_count(indexed, f) == q.decision_count(scanned, f) > 0
+
+
+def test_a_replaced_letter_leaves_dead_postings_that_join_nothing(db, tmp_path, monkeypatch):
+    copy = tmp_path / "imr.duckdb"
+    shutil.copy(db, copy)
+    q.build_search_index(copy)
+    with duckdb.connect(str(copy)) as con:
+        letter = con.execute("select letter_id from decisions where rationale ilike '%zolpidem%' "
+                             "limit 1").fetchall()[0][0]  # fmt: skip
+        old = {r[0] for r in con.execute("select decision_no from decisions where letter_id = ?",
+                                         [letter]).fetchall()}  # fmt: skip
+        con.execute("create temp table l1 as select * from letters where letter_id = ?", [letter])
+        con.execute("create temp table d1 as select * exclude (decision_no) from decisions "
+                    "where letter_id = ?", [letter])  # fmt: skip
+        con.execute("delete from decisions where letter_id = ?", [letter])
+        con.execute("delete from letters where letter_id = ?", [letter])
+        con.execute("update l1 set ingested_at = ingested_at + interval 1 day")
+        con.execute("update d1 set service = 'Quetiapine', rationale = 'quetiapine alone'")
+        con.execute("insert into letters select * from l1")
+        con.execute("insert into decisions by name select * from d1")
+    stats = q.build_search_index(copy)
+    assert stats["mode"] == "incremental" and stats["indexed"] == len(old)
+    index = search_index.index_path_for(copy)
+    with closing(sqlite3.connect(index)) as lite:
+        docs = {r[0] for r in lite.execute("select decision_no from docs where letter_id = ?",
+                                           [letter])}  # fmt: skip
+        stale = lite.execute("select value from meta where key = 'stale'").fetchall()[0][0]
+        counted = lite.execute("select count(*) from docs").fetchall()[0][0]
+        kept = lite.execute("select value from meta where key = 'rows'").fetchall()[0][0]
+    assert int(kept) == counted  # the count index_fresh reads, kept beside the rows
+    assert docs.isdisjoint(old) and len(docs) == len(old) and int(stale) == len(old)
+    assert set(fulltext.keys(index, "zolpidem")["rowid"].to_pylist()) & old  # dead postings
+    with q.open_db(copy) as con:
+        assert search_index.index_fresh(con, index)
+        zolpidem = q.search(con, "zolpidem", q.Filters(), limit=10_000)
+        assert letter not in set(zolpidem["letter_id"])  # ... that join nothing
+        assert set(q.search(con, "quetiapine", q.Filters())["letter_id"]) == {letter}
+        assert q.search_count(con, "zolpidem", q.Filters()) == q.decision_count(
+            con, q.Filters(text="zolpidem")
+        )
+    monkeypatch.setattr(search_index, "STALE_SHARE", 0.0)  # too many dead postings: rebuild
+    assert q.build_search_index(copy)["mode"] == "rebuild"
+    assert not set(fulltext.keys(index, "zolpidem")["rowid"].to_pylist()) & old
+
+
+def test_a_word_in_too_many_rows_comes_back_unranked_with_snippets(
+    db, raw, stored_copy, monkeypatch
+):
+    old = old_results(stored_copy, "documentation")
+    monkeypatch.setattr(fulltext, "RANKED_MAX", len(old) - 1)
+    fulltext._cached.cache_clear()  # the sets above were ranked under the old limit
+    with q.open_db(db) as con:
+        page = q.search(con, "documentation", q.Filters(), limit=len(old))
+        count = q.search_count(con, "documentation", q.Filters())
+    fulltext._cached.cache_clear()
+    assert page.height == count == len(old)
+    assert page["score"].is_null().all()
+    number = dict(zip(zip(raw["letter_id"], raw["item_no"], strict=True), raw["decision_no"],
+                      strict=True))  # fmt: skip
+    numbers = [number[k] for k in page.select("letter_id", "item_no").rows()]
+    assert numbers == sorted(numbers)  # storage order
+    assert all("**" in s for s in page["snippet"])
+
+
+@pytest.mark.parametrize("text", ["request", "documentation"])
+def test_a_text_in_most_rows_filters_by_the_numbers_it_misses(db, raw, stored_copy, text):
+    old = old_results(stored_copy, text)
+    index = search_index.index_path_for(db)
+    assert len(old) > raw.height / 2 and fulltext.misses(index, text) is not None
+    assert fulltext.misses(index, "zolpidem") is None  # a selective word: its own numbers
+    keys = set(
+        raw.filter(pl.col("decision_no").is_in(list(old))).select("letter_id", "item_no").rows()
+    )
+    f = q.Filters(text=text)
+    with q.open_db(db) as con:
+        page = q.decisions(con, f, limit=10_000)
+        assert set(page.select("letter_id", "item_no").rows()) == keys
+        assert q.summary(con, f).row(0, named=True)["decisions"] == len(keys)
+        both = q.Filters(text=text, service_category=("Pharmaceuticals",))
+        want = raw.filter(
+            pl.col("decision_no").is_in(list(old))
+            & (pl.col("service_category") == "Pharmaceuticals")
+        )
+        assert 0 < q.decision_count(con, both) == want.height
