@@ -9,6 +9,9 @@ select
     d.decision_no,
     l.case_number,
     l.decision_date,
+    l.date_assigned,  -- the header dates timeliness measures spans between
+    l.ur_denial_date,
+    l.application_received,
     year(l.decision_date)::varchar as decision_year,
     l.layout,
     coalesce(l.priority, 'unknown') as priority,

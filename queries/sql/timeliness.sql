@@ -5,8 +5,8 @@
 -- A letter counts when any of its decisions match the filters; grouped by an item-level
 -- dimension it counts once in each group its matching decisions fall in. Letters without
 -- both dates of a measure are counted (missing_dates) and excluded; so are negative spans
--- (a date misread or misprinted), counted as `negative`. The header dates live on `letters`,
--- joined on its row id (`letter_no`): an integer key, much cheaper than the text letter_id.
+-- (a date misread or misprinted), counted as `negative`. The header dates are letter fields
+-- of `items` (the same on every item of a letter), so no join to `letters` is needed.
 -- {letter_rows} names the CTE giving one row per (group, letter) (queries/letter_rows.py):
 -- `first_items` when every filter and key is a letter field (a letter's item 1 is the
 -- letter: no regrouping of every item), else `letter_groups` (distinct matching letters).
@@ -19,20 +19,24 @@ expanded as (
 ),
 
 letter_groups as (
-    select distinct {keys}, letter_no from expanded where {dated}
+    select distinct
+        {keys}, letter_no, decision_date, date_assigned, ur_denial_date, application_received
+    from expanded
+    where {dated}
 ),
 
 first_items as (
-    select {keys}, letter_no from expanded where item_no = 1 and {dated}
+    select {keys}, letter_no, decision_date, date_assigned, ur_denial_date, application_received
+    from expanded
+    where item_no = 1 and {dated}
 ),
 
 spans as (
     select
-        g.* exclude (letter_no),
-        l.decision_date - l.date_assigned as assigned_to_decision,
-        l.application_received - l.ur_denial_date as ur_denial_to_application
+        g.* exclude (letter_no, decision_date, date_assigned, ur_denial_date, application_received),
+        g.decision_date - g.date_assigned as assigned_to_decision,
+        g.application_received - g.ur_denial_date as ur_denial_to_application
     from {letter_rows} as g
-    join letters as l on l.rowid = g.letter_no
 ),
 
 -- Spans are whole days in a narrow range, so each group's distribution is a histogram of a
