@@ -65,7 +65,10 @@ def letter(
     con: duckdb.DuckDBPyConnection, letter_id_or_case_number: str
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(the letter's row, its items by item_no); both empty when no letter matches."""
-    found = run(con, "letter", {"key": str(letter_id_or_case_number)})
+    key = {"key": str(letter_id_or_case_number)}
+    found = run(con, "letter_by_id", key)
+    if not found.height:  # an OR of both columns would decompress every letter's raw text
+        found = run(con, "letter", key)
     letter_id = found["letter_id"][0] if found.height else None
     items = run(con, "letter_items", {"letter_id": letter_id})
     return found, items

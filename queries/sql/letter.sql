@@ -1,5 +1,6 @@
--- One letter, found by letter id or case number.
+-- One letter by its case number (the fallback when no letter_id equals the key: a scan of
+-- case_number; letter_id lookups use the primary key, see letter_by_id.sql).
 select * from letters
-where letter_id = $key or case_number = $key
+where case_number = $key
 order by letter_id
 limit 1
