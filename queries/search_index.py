@@ -20,7 +20,6 @@ from contextlib import closing
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from common.sqlfiles import render
 from queries.connection import SQL_DIR, SQLITE_SQL_DIR, index_path_for, open_db
@@ -153,10 +152,9 @@ def _insert_since(
                 added += _insert_rows(cur, lite)
         else:
             todo = _forget_replaced(cur, lite, mark)
-            cur.register("index_todo", pa.table({"decision_no": pa.array(todo, pa.int64())}))
-            cur.execute(render(SQL_DIR, "index_items_listed", numbers="index_todo"))
+            # a list parameter, not a registered Arrow table: registering imports pandas (~1 s)
+            cur.execute(render(SQL_DIR, "index_items_listed"), {"numbers": [int(n) for n in todo]})
             added = _insert_rows(cur, lite)
-            cur.unregister("index_todo")
     finally:
         cur.close()
     _add_meta(lite, "rows", added)  # same transaction as the rows: the count never drifts
