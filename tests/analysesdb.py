@@ -17,6 +17,7 @@ import duckdb
 import numpy as np
 import polars as pl
 import statsmodels.api as sm
+from scipy.stats import binomtest
 from statsmodels.stats.proportion import proportion_confint
 
 from queries.derived import refresh_derived
@@ -129,3 +130,9 @@ FILTER_CASES = {
                       | pl.col("rationale").fill_null("").str.contains(WORD))
                      & pl.col("patient_sex").is_in(["female", "unknown"])),
 }  # fmt: skip
+
+
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """The 95 % Wilson interval, by scipy (the independent side of the SQL macros)."""
+    ci = binomtest(k, n).proportion_ci(method="wilson")
+    return ci.low, ci.high

@@ -7,10 +7,15 @@ import hashlib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
+import polars as pl
 import pytest
 
+import queries as q
+from tests.analysesdb import build_analyses_db, raw
 from tests.paths import REAL_LETTERS, SEED_LETTER, SHARED
 from tests.plumber_cache import read_or_write
 
@@ -87,3 +92,30 @@ def cached_pdfplumber(plumber_cache: dict[str, list[str]], monkeypatch: pytest.M
         return list(pages) if pages is not None else real(data)
 
     monkeypatch.setitem(extract._PDF_BACKENDS, "pdfplumber", cached)
+
+
+@pytest.fixture(scope="session")
+def analyses_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The analyses tests' database (tests/analysesdb.py) with its search index, built once
+    per worker: the tests only read it."""
+    path = build_analyses_db(tmp_path_factory.mktemp("analyses") / "imr.duckdb")
+    q.build_search_index(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def analyses_raw(analyses_db: Path) -> pl.DataFrame:
+    """Its rows read plainly (tests/analysesdb.py `raw`): the independent side of every check.
+    Read before `analyses_con` opens: DuckDB refuses a second, differently configured
+    connection to a file while one is open in the process."""
+    return raw(analyses_db)
+
+
+@pytest.fixture(scope="session")
+def analyses_con(
+    analyses_db: Path, analyses_raw: pl.DataFrame
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to `analyses_db`, as the app opens one."""
+    con = q.open_db(analyses_db)
+    yield con
+    con.close()

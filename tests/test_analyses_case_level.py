@@ -5,47 +5,26 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from scipy.stats import binomtest
 
 import queries as q
 from queries.case_level import OUTCOME_ORDER
 from tests.analysesdb import (
     FILTER_CASES,
-    build_analyses_db,
     clustered_reference,
     isclose,
     period,
-    raw,
+    wilson,
 )
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = build_analyses_db(tmp_path_factory.mktemp("c") / "imr.duckdb")
-    q.build_search_index(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def rows(db):
-    return raw(db)
-
-
-@pytest.fixture(scope="module")
-def con(db, rows):
-    con = q.open_db(db)
-    yield con
-    con.close()
-
-
-def wilson(k: int, n: int) -> tuple[float, float]:
-    ci = binomtest(k, n).proportion_ci(method="wilson")
-    return ci.low, ci.high
+def rows(analyses_raw):
+    return analyses_raw
 
 
 @pytest.mark.parametrize("case", list(FILTER_CASES))
 @pytest.mark.parametrize("grain", [None, "quarter"])
-def test_case_outcomes_match_polars(con, rows, case, grain):
+def test_case_outcomes_match_polars(analyses_con, rows, case, grain):
     kwargs, expr = FILTER_CASES[case]
     letters = rows.filter(expr).unique("letter_id")
     key = "scope"
@@ -54,7 +33,7 @@ def test_case_outcomes_match_polars(con, rows, case, grain):
         key = "period"
     else:
         letters = letters.with_columns(pl.lit("all").alias("scope"))
-    got = q.case_outcomes(con, q.Filters(**kwargs), grain)
+    got = q.case_outcomes(analyses_con, q.Filters(**kwargs), grain)
     assert got.height == letters[key].n_unique() * 3
     for value in got[key].unique():
         at = got.filter(pl.col(key) == value)
@@ -67,26 +46,26 @@ def test_case_outcomes_match_polars(con, rows, case, grain):
 
 
 @pytest.mark.parametrize("case", ["none", "categories"])
-def test_items_per_letter_counts_the_whole_letter(con, rows, case):
+def test_items_per_letter_counts_the_whole_letter(analyses_con, rows, case):
     kwargs, expr = FILTER_CASES[case]
     whole = rows.group_by("letter_id").len().rename({"len": "items"})
     mine = rows.filter(expr).select("letter_id").unique().join(whole, on="letter_id")
-    got = q.items_per_letter(con, q.Filters(**kwargs)).row(0, named=True)
+    got = q.items_per_letter(analyses_con, q.Filters(**kwargs)).row(0, named=True)
     assert (got["letters"], got["items"]) == (mine.height, mine["items"].sum())
     multi = int((mine["items"] > 1).sum())
     assert got["multi_item_letters"] == multi
     assert isclose(got["items_per_letter"], mine["items"].mean())
     assert (got["ci_low"], got["ci_high"]) == pytest.approx(wilson(multi, mine.height), abs=1e-9)
-    by_month = q.items_per_letter(con, q.Filters(**kwargs), "month")
+    by_month = q.items_per_letter(analyses_con, q.Filters(**kwargs), "month")
     dated = rows.filter(expr, pl.col("decision_date").is_not_null())["letter_id"].n_unique()
     assert by_month["letters"].sum() == dated
 
 
 @pytest.mark.parametrize("case", ["none", "state_and_date"])
-def test_partly_vs_denied(con, rows, case):
+def test_partly_vs_denied(analyses_con, rows, case):
     kwargs, expr = FILTER_CASES[case]
     want = rows.filter(expr)
-    got = q.partly_vs_denied(con, q.Filters(**kwargs))
+    got = q.partly_vs_denied(analyses_con, q.Filters(**kwargs))
     assert set(got["partly_authorized"]) == {True, False}
     for r in got.iter_rows(named=True):
         side = want.filter(pl.col("partly_authorized") == r["partly_authorized"])

@@ -15,38 +15,22 @@ import queries as q
 from queries.group_trend import OTHER
 from tests.analysesdb import (
     FILTER_CASES,
-    build_analyses_db,
     clustered_reference,
     isclose,
     period,
-    raw,
 )
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = build_analyses_db(tmp_path_factory.mktemp("g") / "imr.duckdb")
-    q.build_search_index(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def rows(db):
-    return raw(db).filter(pl.col("decision_date").is_not_null())
-
-
-@pytest.fixture(scope="module")
-def con(db, rows):
-    con = q.open_db(db)
-    yield con
-    con.close()
+def rows(analyses_raw):
+    return analyses_raw.filter(pl.col("decision_date").is_not_null())
 
 
 @pytest.mark.parametrize("case", ["none", "categories", "text_and_sex"])
 @pytest.mark.parametrize(
     ("dimension", "k"), [("service_subcategory", 3), ("reviewer_specialty", 2), ("layout", 9)]
 )
-def test_group_trend_matches_polars_and_statsmodels(con, rows, case, dimension, k):
+def test_group_trend_matches_polars_and_statsmodels(analyses_con, rows, case, dimension, k):
     kwargs, expr = FILTER_CASES[case]
     want = rows.filter(expr)
     sizes = want.group_by(dimension).len().sort(["len", dimension], descending=[True, False])
@@ -56,7 +40,7 @@ def test_group_trend_matches_polars_and_statsmodels(con, rows, case, dimension, 
         pl.when(pl.col(dimension).is_in(top)).then(pl.col(dimension))
         .otherwise(pl.lit(OTHER)).alias("group"),
     )  # fmt: skip
-    got = q.group_trend(con, q.Filters(**kwargs), dimension, "quarter", k=k)
+    got = q.group_trend(analyses_con, q.Filters(**kwargs), dimension, "quarter", k=k)
     assert set(got["group"]) == set(top) | ({OTHER} if sizes.height > k else set())
     assert got.height == want.select("period", "group").n_unique()
     for r in got.iter_rows(named=True):
@@ -66,9 +50,9 @@ def test_group_trend_matches_polars_and_statsmodels(con, rows, case, dimension, 
         assert isclose(r["deff"], ref["deff"], 1e-7)
 
 
-def test_changes_first_to_last_complete_period(con, rows):
+def test_changes_first_to_last_complete_period(analyses_con, rows):
     f = q.Filters(date_to=date(2016, 12, 31))
-    series = q.group_trend(con, f, "service_category", "quarter", k=4)
+    series = q.group_trend(analyses_con, f, "service_category", "quarter", k=4)
     changes = q.trend_changes(series)
     complete = series.filter(~pl.col("partial"))["period"].unique().sort()
     assert changes["first_period"].unique().to_list() == [complete[0]]
@@ -96,7 +80,7 @@ def test_changes_first_to_last_complete_period(con, rows):
     assert changes["beyond_noise"].to_list() == reject.tolist()
 
 
-def test_changes_need_two_complete_periods(con):
-    series = q.group_trend(con, q.Filters(), "service_category", "year")
+def test_changes_need_two_complete_periods(analyses_con):
+    series = q.group_trend(analyses_con, q.Filters(), "service_category", "year")
     one = series.filter(pl.col("period") == series["period"].min())
     assert q.trend_changes(one).is_empty()

@@ -7,26 +7,12 @@ import pytest
 from scipy.stats import binomtest
 
 import queries as q
-from tests.analysesdb import FILTER_CASES, build_analyses_db, isclose, raw
+from tests.analysesdb import FILTER_CASES, isclose
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = build_analyses_db(tmp_path_factory.mktemp("gl") / "imr.duckdb")
-    q.build_search_index(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def rows(db):
-    return raw(db)
-
-
-@pytest.fixture(scope="module")
-def con(db, rows):
-    con = q.open_db(db)
-    yield con
-    con.close()
+def rows(analyses_raw):
+    return analyses_raw
 
 
 @pytest.mark.parametrize("case", list(FILTER_CASES))
@@ -34,12 +20,12 @@ def con(db, rows):
     ("source", "ca_guideline_source", "imr_guideline_source"),
     ("chapter", "ca_mtus_chapter", "imr_mtus_chapter"),
 ])  # fmt: skip
-def test_agreement_table_matches_polars(con, rows, case, level, ca, imr):
+def test_agreement_table_matches_polars(analyses_con, rows, case, level, ca, imr):
     kwargs, expr = FILTER_CASES[case]
     want = rows.filter(expr)
     cells = want.group_by(ca, imr).agg(pl.len().alias("n"), pl.col("overturned").sum().alias("k"))
     row_totals = dict(want.group_by(ca).len().iter_rows())
-    got = q.agreement_table(con, q.Filters(**kwargs), level, min_n=10)
+    got = q.agreement_table(analyses_con, q.Filters(**kwargs), level, min_n=10)
     assert got.height == cells.height
     lookup = {(r[ca], r[imr]): (r["k"], r["n"]) for r in cells.iter_rows(named=True)}
     for r in got.iter_rows(named=True):
@@ -52,8 +38,8 @@ def test_agreement_table_matches_polars(con, rows, case, level, ca, imr):
         assert r["small"] == (n < 10)
 
 
-def test_agreement_rates_cover_every_decision_once(con, rows):
-    got = q.agreement_rates(con, q.Filters())
+def test_agreement_rates_cover_every_decision_once(analyses_con, rows):
+    got = q.agreement_rates(analyses_con, q.Filters())
     want = rows.group_by("guideline_agreement").agg(
         pl.len().alias("n"), pl.col("overturned").sum().alias("k")
     )

@@ -4,35 +4,15 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from scipy.stats import binomtest
 
 import queries as q
 from queries.filters import FilterError
-from tests.analysesdb import FILTER_CASES, build_analyses_db, isclose, period, raw
+from tests.analysesdb import FILTER_CASES, isclose, period, wilson
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = build_analyses_db(tmp_path_factory.mktemp("m") / "imr.duckdb")
-    q.build_search_index(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def rows(db):
-    return raw(db).filter(pl.col("decision_date").is_not_null())
-
-
-@pytest.fixture(scope="module")
-def con(db, rows):
-    con = q.open_db(db)
-    yield con
-    con.close()
-
-
-def wilson(k: int, n: int) -> tuple[float, float]:
-    ci = binomtest(k, n).proportion_ci(method="wilson")
-    return ci.low, ci.high
+def rows(analyses_raw):
+    return analyses_raw.filter(pl.col("decision_date").is_not_null())
 
 
 @pytest.mark.parametrize("case", ["none", "state_and_date", "text_and_sex"])
@@ -42,12 +22,12 @@ def wilson(k: int, n: int) -> tuple[float, float]:
      ("drug_class", "Pharmaceuticals"), ("service_subcategory", "Rehabilitation"),
      ("priority", None)],
 )  # fmt: skip
-def test_mix_matches_polars(con, rows, case, level, within):
+def test_mix_matches_polars(analyses_con, rows, case, level, within):
     kwargs, expr = FILTER_CASES[case]
     want = rows.filter(expr).with_columns(period("quarter"))
     if within:
         want = want.filter(pl.col("service_category") == within)
-    got = q.mix(con, q.Filters(**kwargs), "quarter", level, within=within)
+    got = q.mix(analyses_con, q.Filters(**kwargs), "quarter", level, within=within)
     counts = want.group_by("period", level).len()
     totals = want.group_by("period").len()
     assert got.height == totals.height * want[level].n_unique()  # zero-filled grid
@@ -63,20 +43,20 @@ def test_mix_matches_polars(con, rows, case, level, within):
     assert shares.to_list() == pytest.approx([1.0] * shares.len())
 
 
-def test_mix_within_a_category_the_filters_exclude_is_empty(con):
+def test_mix_within_a_category_the_filters_exclude_is_empty(analyses_con):
     f = q.Filters(service_category=("Surgery",))
-    assert q.mix(con, f, "year", "drug_class", within="Pharmaceuticals").is_empty()
+    assert q.mix(analyses_con, f, "year", "drug_class", within="Pharmaceuticals").is_empty()
 
 
-def test_mix_refuses_groupings_whose_shares_do_not_add_up(con):
+def test_mix_refuses_groupings_whose_shares_do_not_add_up(analyses_con):
     with pytest.raises(FilterError, match="not a mix"):
-        q.mix(con, q.Filters(), "year", "reviewer_state")
+        q.mix(analyses_con, q.Filters(), "year", "reviewer_state")
     with pytest.raises(FilterError, match="Unknown grain"):
-        q.mix(con, q.Filters(), "week")
+        q.mix(analyses_con, q.Filters(), "week")
 
 
 @pytest.mark.parametrize("case", list(FILTER_CASES))
-def test_opioid_share_matches_polars(con, rows, case):
+def test_opioid_share_matches_polars(analyses_con, rows, case):
     kwargs, expr = FILTER_CASES[case]
     pharma = rows.filter(expr, pl.col("service_category") == "Pharmaceuticals")
     want = (
@@ -84,7 +64,7 @@ def test_opioid_share_matches_polars(con, rows, case):
         .group_by("period")
         .agg(pl.len().alias("n"), (pl.col("drug_class") == "Opioids").sum().alias("k"))
     )
-    got = q.opioid_share(con, q.Filters(**kwargs), "month")
+    got = q.opioid_share(analyses_con, q.Filters(**kwargs), "month")
     assert got.height == want.height
     expected = {r["period"]: (r["k"], r["n"]) for r in want.iter_rows(named=True)}
     for r in got.iter_rows(named=True):

@@ -12,26 +12,12 @@ from statsmodels.stats.multitest import multipletests
 
 import queries as q
 from queries.standardised import YEAR_TOLERANCE
-from tests.analysesdb import FILTER_CASES, build_analyses_db, expand_states, isclose, raw
+from tests.analysesdb import FILTER_CASES, expand_states, isclose
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = build_analyses_db(tmp_path_factory.mktemp("s") / "imr.duckdb")
-    q.build_search_index(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def rows(db):
-    return raw(db).with_columns(pl.col("decision_year").fill_null("undated"))
-
-
-@pytest.fixture(scope="module")
-def con(db, rows):
-    con = q.open_db(db)
-    yield con
-    con.close()
+def rows(analyses_raw):
+    return analyses_raw.with_columns(pl.col("decision_year").fill_null("undated"))
 
 
 def expected_counts(want: pl.DataFrame, dimension: str) -> pl.DataFrame:
@@ -58,11 +44,11 @@ def spiegelhalter(e: float, p: float) -> float:
 @pytest.mark.parametrize(
     "dimension", ["reviewer_specialty", "reviewer_state", "licensed_in_california"]
 )
-def test_standardised_matches_independent_computation(con, rows, case, dimension):
+def test_standardised_matches_independent_computation(analyses_con, rows, case, dimension):
     kwargs, expr = FILTER_CASES[case]
     want = rows.filter(expr)
     ref = {r["grp"]: r for r in expected_counts(want, dimension).iter_rows(named=True)}
-    got = q.standardised(con, q.Filters(**kwargs), dimension, min_n=20)
+    got = q.standardised(analyses_con, q.Filters(**kwargs), dimension, min_n=20)
     assert set(got["grp"]) == set(ref)
     overall = want["overturned"].mean()
     by_year = any(
@@ -103,33 +89,33 @@ def test_standardised_matches_independent_computation(con, rows, case, dimension
         assert [got_q[g] for g, _ in tested] == pytest.approx(q_values.tolist(), rel=1e-8)
 
 
-def test_year_strata_are_used_when_they_change_the_answer(con, rows, monkeypatch):
+def test_year_strata_are_used_when_they_change_the_answer(analyses_con, rows, monkeypatch):
     standardised = importlib.import_module("queries.standardised")  # the name is a function too
 
     ref = {r["grp"]: r for r in expected_counts(rows, "reviewer_specialty").iter_rows(named=True)}
     monkeypatch.setattr(standardised, "YEAR_TOLERANCE", -1.0)  # any move changes the answer
-    by_year = q.standardised(con, q.Filters(), "reviewer_specialty")
+    by_year = q.standardised(analyses_con, q.Filters(), "reviewer_specialty")
     assert by_year["year_changes_answer"].all()
     assert (by_year["strata"] == "subcategory x year").all()
     for g in by_year.iter_rows(named=True):
         assert isclose(g["expected"], ref[g["grp"]]["e_sy"])
     monkeypatch.setattr(standardised, "YEAR_TOLERANCE", float("inf"))  # only flags count
-    plain = q.standardised(con, q.Filters(), "reviewer_specialty")
+    plain = q.standardised(analyses_con, q.Filters(), "reviewer_specialty")
     assert set(plain["strata"]) == {"subcategory"} or plain["year_changes_answer"].all()
     if not plain["year_changes_answer"].any():
         for g in plain.iter_rows(named=True):
             assert isclose(g["expected"], ref[g["grp"]]["e_sub"])
 
 
-def test_standardisation_removes_a_pure_mix_effect(con, rows):
+def test_standardisation_removes_a_pure_mix_effect(analyses_con, rows):
     # Raw rates differ between categories by design (Surgery ~35 %); standardising by the
     # subcategory leaves every category's O/E exactly 1 (its decisions define the rate).
-    got = q.standardised(con, q.Filters(), "service_subcategory")
+    got = q.standardised(analyses_con, q.Filters(), "service_subcategory")
     assert got["oe"].drop_nulls().to_list() == pytest.approx([1.0] * got["oe"].drop_nulls().len())
     assert got["rate"].max() - got["rate"].min() > 0.1
 
 
-def test_funnel_curve_brackets_one_and_narrows(con):
+def test_funnel_curve_brackets_one_and_narrows(analyses_con):
     curve = q.funnel_curve(2.0, 400.0, points=20)
     assert curve.height == 20 and curve["expected"].is_sorted()
     assert (curve["lo998"] <= curve["lo95"]).all() and (curve["hi95"] <= curve["hi998"]).all()

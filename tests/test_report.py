@@ -15,11 +15,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from scipy.stats import binomtest
 
 import queries as q
 from queries.filters import Filters
 from tests import appdb
+from tests.analysesdb import wilson
 from tests.test_browser import ARGS, CHROMIUM, HAVE_CHROMIUM, ON_CI
 from ui import charts, report
 from ui import format as fmt
@@ -75,11 +75,6 @@ def raw(db: Path) -> pl.DataFrame:
             "select d.service_category, d.overturned, l.decision_date from decisions d "
             "join letters l using (letter_id)"
         ).pl()
-
-
-def wilson(k: int, n: int) -> tuple[float, float]:
-    ci = binomtest(k, n).proportion_ci(method="wilson")
-    return ci.low, ci.high
 
 
 def test_headline_rate_and_interval_match_raw_rows(built, db: Path) -> None:
