@@ -1,7 +1,8 @@
 """Export exactly the filtered decisions (with their letter fields) plus a JSON manifest.
 
 Rows stream from DuckDB as Arrow batches into the CSV or Parquet writer, so an export of
-millions of rows never sits in Python memory whole.
+millions of rows never sits in Python memory whole. CSV batches are encoded on a small thread
+pool (pyarrow releases the GIL) and written in order: encoding is a fifth of an export's CPU.
 """
 
 from __future__ import annotations
@@ -10,24 +11,27 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 import duckdb
+import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from queries.binding import bound
-from queries.connection import db_path_of, db_version, index_path_for
+from queries.connection import THREADS, db_path_of, db_version, index_path_for
 from queries.filters import FilterError, Filters
 from queries.runner import relation
 from queries.tables import decision_count
 
 FORMATS = ("csv", "parquet")
-BATCH_ROWS = 50_000
+BATCH_ROWS = 16_384  # small enough that two encoder threads share a 65k-row export
 BOM = b"\xef\xbb\xbf"  # lets Excel read the CSV as UTF-8
 
 
@@ -128,14 +132,39 @@ def _write(con: duckdb.DuckDBPyConnection, f: Filters, sink: BinaryIO, fmt: str,
         if fmt == "csv":
             if bom:
                 sink.write(BOM)
-            writer = pacsv.CSVWriter(sink, reader.schema)
+            for n, chunk in _csv_chunks(reader, reader.schema):
+                sink.write(chunk)
+                rows += n
         else:
-            writer = pq.ParquetWriter(sink, reader.schema, compression="zstd")
-        with writer:
-            for batch in reader:
-                writer.write_batch(batch)
-                rows += batch.num_rows
+            with pq.ParquetWriter(sink, reader.schema, compression="zstd") as writer:
+                for batch in reader:
+                    writer.write_batch(batch)
+                    rows += batch.num_rows
     return _manifest(con, f, fmt, rows, reader.schema.names)
+
+
+def _csv_chunks(
+    batches: Iterable[pa.RecordBatch], schema: pa.Schema
+) -> Iterator[tuple[int, pa.Buffer]]:
+    """(rows, CSV bytes) per batch, the header first, in order: the same bytes as one
+    `pacsv.CSVWriter`. At most THREADS + 1 batches are in flight, so memory stays bounded."""
+    yield 0, _encode_csv(pa.RecordBatch.from_pylist([], schema=schema), header=True)
+    with ThreadPoolExecutor(THREADS, thread_name_prefix="csv") as pool:
+        pending: deque[tuple[int, Future[pa.Buffer]]] = deque()
+        for batch in batches:
+            pending.append((batch.num_rows, pool.submit(_encode_csv, batch, header=False)))
+            if len(pending) > THREADS:
+                n, future = pending.popleft()
+                yield n, future.result()
+        while pending:
+            n, future = pending.popleft()
+            yield n, future.result()
+
+
+def _encode_csv(batch: pa.RecordBatch, *, header: bool) -> pa.Buffer:
+    out = pa.BufferOutputStream()
+    pacsv.write_csv(batch, out, pacsv.WriteOptions(include_header=header))
+    return out.getvalue()
 
 
 def export_manifest(con: duckdb.DuckDBPyConnection, f: Filters, fmt: str = "csv") -> dict:
