@@ -1,0 +1,137 @@
+"""Where an export's time goes (issue 13: 65k filtered rows with rationales), part by part.
+
+    python bench/export_profile.py --db bench/out/big.duckdb
+    python bench/export_profile.py --db bench/out/big.duckdb \
+        --make-clustered bench/out/clustered.duckdb
+
+The parts run on ONE DuckDB thread and report CPU seconds beside wall time, so they add up
+and stay comparable on a loaded machine: finding the keys, fetching the picked decisions and
+letters (with and without their long text columns), joining and sorting the fetched rows, and
+pyarrow's CSV encoding of the result. `--make-clustered` copies the database and rewrites
+`letters` and `decisions` in decision-date order (an experiment: what a date-clustered layout
+would cost the export), then rebuilds the derived tables; the source file is only read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import resource
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pyarrow.csv as pacsv
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from queries.derived import refresh_derived
+
+WHERE = (
+    "decision_date >= DATE '2019-01-01' and decision_date <= DATE '2019-12-31' "
+    "and service_category = 'Rehabilitation'"
+)  # bench/query_latency.py's EXPORT_FILTER
+JOINED = (
+    "select l.* exclude (reviewer_states, reviewer_certifications), "
+    "array_to_string(l.reviewer_states, '; ') as reviewer_states, "
+    "array_to_string(l.reviewer_certifications, '; ') as reviewer_certifications, "
+    "d.* exclude (letter_id) from d join l using (letter_id)"
+)
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def profile(db: Path) -> list[tuple[str, float, float]]:
+    con = duckdb.connect(str(db), read_only=True, config={"threads": 1, "memory_limit": "2GB"})
+    out: list[tuple[str, float, float]] = []
+
+    def part(label, fn):
+        c, t = _cpu(), time.perf_counter()
+        result = fn()
+        out.append((label, _cpu() - c, time.perf_counter() - t))
+        print(f"{label:55s} cpu {out[-1][1]:5.2f} s  wall {out[-1][2]:5.2f} s", flush=True)
+        return result
+
+    def arrow(sql):
+        return lambda: con.sql(sql).to_arrow_table()
+
+    keys = part(
+        "keys (decision_no, letter_no) from decision_facts",
+        arrow(
+            f"select decision_no, letter_no, letter_id, item_no from decision_facts where {WHERE}"
+        ),
+    )
+    con.register("keys", keys)
+    part("all rationales decoded (full scan, for scale)",
+         lambda: con.sql("select sum(length(rationale)) from decisions").fetchall())  # fmt: skip
+    d = part("picked decisions, every column (semi-join on decision_no)",
+             arrow("select * from decisions semi join keys using (decision_no)"))  # fmt: skip
+    part("picked decisions without rationale and citations",
+         arrow("select * exclude (rationale, ca_guideline, imr_guideline) "
+               "from decisions semi join keys using (decision_no)"))  # fmt: skip
+    picked = "where rowid in (select letter_no from keys)"
+    letters = part("picked letters, all but raw_text (rowid semi-join)",
+                   arrow(f"select * exclude (raw_text) from letters {picked}"))  # fmt: skip
+    part("picked letters without clinical_summary",
+         arrow(f"select * exclude (raw_text, clinical_summary) from letters {picked}"))  # fmt: skip
+    con.register("d", d)
+    con.register("l", letters)
+    part("join of the fetched rows, unsorted", arrow(JOINED))
+    rows = part("join + order by letter_id, item_no",
+                arrow(JOINED + " order by letter_id, item_no"))  # fmt: skip
+
+    def encode() -> int:
+        sink = io.BytesIO()
+        with pacsv.CSVWriter(sink, rows.schema) as writer:
+            writer.write_table(rows)
+        return sink.getbuffer().nbytes
+
+    size = part("pyarrow CSV encoding of the result, one thread", encode)
+    print(f"{rows.num_rows:,} rows, {size / 1e6:,.0f} MB of CSV")
+    con.close()
+    return out
+
+
+def make_clustered(source: Path, target: Path) -> None:
+    """A copy of `source` with letters and decisions stored in decision-date order."""
+    shutil.copy(source, target)
+    con = duckdb.connect(str(target), config={"threads": 2, "memory_limit": "6GB"})
+    t = time.perf_counter()
+    con.execute("begin")
+    con.execute("create table letters_c as select * from letters order by decision_date, letter_id")
+    con.execute(
+        "create table decisions_c as select d.* from decisions d join letters l using (letter_id) "
+        "order by l.decision_date, d.letter_id, d.item_no"
+    )
+    # the copies have no constraints: drop the originals (and the index that depends on one)
+    con.execute("drop index if exists decisions_decision_no")
+    con.execute("drop table decisions")
+    con.execute("alter table decisions_c rename to decisions")
+    con.execute("drop table letters")
+    con.execute("alter table letters_c rename to letters")
+    con.execute("create unique index decisions_decision_no on decisions (decision_no)")
+    con.execute("commit")
+    print(f"rewritten in date order: {time.perf_counter() - t:.0f} s", flush=True)
+    print(refresh_derived(con), f"{time.perf_counter() - t:.0f} s", flush=True)
+    con.execute("checkpoint")
+    con.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--db", type=Path, default=Path("bench/out/big.duckdb"))
+    ap.add_argument("--make-clustered", type=Path, metavar="OUT")
+    args = ap.parse_args()
+    if args.make_clustered:
+        make_clustered(args.db, args.make_clustered)
+        return
+    profile(args.db)
+
+
+if __name__ == "__main__":
+    main()
