@@ -162,7 +162,8 @@ def start(v: Variant) -> None:
     cmd = [v.python, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port),
            "--browser.gatherUsageStats", "false"]  # fmt: skip
-    env = {**os.environ, **({"IMR_DB": str(v.db)} if v.db else {})}
+    # IMR_WARMUP: what `imr app` sets (older commits ignore it)
+    env = {**os.environ, "IMR_WARMUP": "1", **({"IMR_DB": str(v.db)} if v.db else {})}
     v.proc = subprocess.Popen(
         cmd, cwd=v.root, env=env, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -245,7 +246,9 @@ def click(page, v: Variant, path: str) -> float:
     }
 
 
-def one_round(browser, v: Variant, out: dict[tuple[str, str, str], list[dict]]) -> None:
+def one_round(
+    browser, v: Variant, out: dict[tuple[str, str, str], list[dict]], think: float
+) -> None:
     """A fresh server, then first run, in-app cold and warm, full loads cold and warm."""
     start(v)
     try:
@@ -259,6 +262,7 @@ def one_round(browser, v: Variant, out: dict[tuple[str, str, str], list[dict]]) 
         out[(v.label, "server's first run (full load)", paths[0])].append(
             {"drawn": first * 1000, "server_cpu": cpu_seconds(v.proc.pid) - cpu0}
         )
+        page.wait_for_timeout(think * 1000)  # an analyst reads the first page before clicking
         if len(paths) > 1:
             for kind in ("in-app, cold", "in-app, warm"):
                 for path in [*paths[1:], paths[0]]:
@@ -338,6 +342,13 @@ def main() -> None:
     ap.add_argument("--pages", default=",".join(PAGES))
     ap.add_argument("--no-save", action="store_true", help="print only")
     ap.add_argument("--others-only", action="store_true", help="only the --app variants")
+    ap.add_argument("--think", type=float, default=3.0, help="seconds on the first page")
+    ap.add_argument(
+        "--raw",
+        type=Path,
+        default=ROOT / "bench" / "out" / "page_visits.json",
+        help="every visit's figures, rewritten after each round",
+    )
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -351,8 +362,9 @@ def main() -> None:
                 for v in vs if r % 2 == 0 else vs[::-1]:  # alternate who goes first
                     for key in _keys(v):
                         out.setdefault(key, [])
-                    one_round(browser, v, out)
+                    one_round(browser, v, out, args.think)
                     load.append(os.getloadavg()[0])
+                    args.raw.write_text(json.dumps([[*k, rows] for k, rows in out.items()]))
                     print(f"round {r + 1}: {v.label} done (load {load[-1]:.1f})", flush=True)
         finally:
             browser.close()
@@ -371,7 +383,8 @@ def main() -> None:
         f"{args.rounds} rounds, variants alternating; "
         f"{', '.join(f'{v.label}: {v.root}' for v in vs)}"
         f"; database {args.db}. Load average (1 min) per round: "
-        f"{', '.join(f'{x:.1f}' for x in load)} (2 cores). Full-load parts are medians on the "
+        f"{', '.join(f'{x:.1f}' for x in load)} (2 cores); {args.think:.0f} s on the first page "
+        "before the in-app clicks. Full-load parts are medians on the "
         "page's clock from navigation start; CPU columns are seconds of the renderer's main "
         "thread (Performance.getMetrics) and of the server process during the load."
     )
