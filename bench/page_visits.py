@@ -342,6 +342,7 @@ def main() -> None:
     ap.add_argument("--pages", default=",".join(PAGES))
     ap.add_argument("--no-save", action="store_true", help="print only")
     ap.add_argument("--others-only", action="store_true", help="only the --app variants")
+    ap.add_argument("--report", type=Path, help="summarise this raw file, measure nothing")
     ap.add_argument("--think", type=float, default=3.0, help="seconds on the first page")
     ap.add_argument(
         "--raw",
@@ -355,10 +356,14 @@ def main() -> None:
     vs = variants(args)
     out: dict[tuple[str, str, str], list[dict]] = {}
     load = [os.getloadavg()[0]]
+    if args.report:  # the figures of an earlier (perhaps interrupted) run, summarised
+        out = {(a, b, c): rows for a, b, c, rows in json.loads(args.report.read_text()) if rows}
+        vs, load = [], []
+        args.rounds = max(len(rows) for rows in out.values())
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            for r in range(args.rounds):
+            for r in range(0 if args.report else args.rounds):
                 for v in vs if r % 2 == 0 else vs[::-1]:  # alternate who goes first
                     for key in _keys(v):
                         out.setdefault(key, [])
@@ -382,7 +387,7 @@ def main() -> None:
     notes = (
         f"{args.rounds} rounds, variants alternating; "
         f"{', '.join(f'{v.label}: {v.root}' for v in vs)}"
-        f"; database {args.db}. Load average (1 min) per round: "
+        f"; database {args.db}. Load average (1 min) after each app's round: "
         f"{', '.join(f'{x:.1f}' for x in load)} (2 cores); {args.think:.0f} s on the first page "
         "before the in-app clicks. Full-load parts are medians on the "
         "page's clock from navigation start; CPU columns are seconds of the renderer's main "
