@@ -6,7 +6,7 @@ import logging
 
 import streamlit as st
 
-from ui import data, pages, sidebar
+from ui import data, pages, sidebar, warmup
 from ui.common import upload_box
 
 st.set_page_config(page_title="IMR outcomes", page_icon=":material/balance:", layout="wide")
@@ -32,3 +32,5 @@ except Exception:
         "Something went wrong while drawing this page. Try another filter or reload; "
         "the details are in the server log."
     )
+finally:  # after the first page is drawn: the other pages' default queries, in the background
+    warmup.start_once()

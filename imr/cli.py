@@ -46,6 +46,7 @@ from queries.vocab import URL_KEYS
 
 EXIT_FAILED = EXIT_QUARANTINED
 UPLOAD_SWITCH = "IMR_NO_UPLOAD"  # read by ui/upload.py
+WARMUP_SWITCH = "IMR_WARMUP"  # read by ui/warmup.py: warm every page's queries at start
 SINGLE_VALUED = {"from", "to", "ca_lic", "partial", "demo", "q"}
 
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
@@ -292,6 +293,7 @@ def run_app(
     if repaired:
         console.print(f"Repaired the {' and '.join(repaired)} of {db}.")
     os.environ["IMR_DB"] = str(db)
+    os.environ[WARMUP_SWITCH] = "1"
     if no_upload:
         os.environ[UPLOAD_SWITCH] = "1"
     console.print(f"Serving {db} on http://{host}:{port}" + (" (uploads off)" if no_upload else ""))

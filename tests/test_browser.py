@@ -183,3 +183,17 @@ def test_back_returns_to_the_cases_view(server: str, page) -> None:
     assert "search=therapy" in page.url and "page=2" in page.url
     assert page.get_by_label("Search rationales and services").input_value() == "therapy"
     assert page.get_by_text("page 2 of").count() >= 1
+
+
+def test_compare_sentence_copies_from_its_popover(server: str, page) -> None:
+    """The plain sentence sits in a popover: Streamlit's syntax highlighter (st.code) loads
+    only when it is opened, not on the page's first draw."""
+    page.goto(f"{server}/compare")
+    button = page.get_by_text("Copy as plain text")
+    button.wait_for(timeout=60_000)
+    loaded = "performance.getEntriesByType('resource').map(r => r.name).join(' ')"
+    assert "SyntaxHighlighter" not in page.evaluate(loaded)
+    button.click()
+    code = page.locator('[data-testid="stCode"]').first
+    code.wait_for(timeout=60_000)
+    assert code.inner_text().startswith("Group A (decisions dated")
