@@ -43,9 +43,9 @@ def app(db: Path, monkeypatch: pytest.MonkeyPatch):
         at = AppTest.from_file(APP, default_timeout=30)
         for key, value in params.items():
             at.query_params[key] = value
+        if page != "overview":  # opened at the page, as a link to it is (one run, not two)
+            at.switch_page(f"ui/pages/{page}.py")
         at.run()
-        if page != "overview":
-            at.switch_page(f"ui/pages/{page}.py").run()
         return at
 
     return make
