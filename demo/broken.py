@@ -7,8 +7,7 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
-from fpdf import FPDF
-
+from demo.pdf_writer import PdfCanvas
 from demo.render_pdf import pdf_bytes
 from demo.render_text import Block, letter_blocks
 from ingest.model import Letter
@@ -24,17 +23,16 @@ NOT_A_LETTER = (
 
 def _image_only_pdf() -> bytes:
     """A 'scanned' page: shapes only, no text layer."""
-    pdf = FPDF(unit="pt", format="letter")
+    pdf = PdfCanvas()
     pdf.add_page()
-    pdf.set_fill_color(40, 40, 40)
     rng = random.Random(7)
     for row in range(40):
         x = 72.0
         while x < 520:
             w = rng.uniform(8, 60)
-            pdf.rect(x, 90 + row * 15, w, 8, style="F")
+            pdf.fill_rect(x, 90 + row * 15, w, 8, gray=40 / 255)
             x += w + rng.uniform(3, 6)
-    return bytes(pdf.output())
+    return pdf.output(title="Scanned page", creator="imr demo")
 
 
 def write_broken(

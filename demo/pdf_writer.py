@@ -10,13 +10,14 @@ password, print-only permissions (P -1340, as in the real letters).
 from __future__ import annotations
 
 import hashlib
+import tomllib
 import zlib
 from functools import cache
+from pathlib import Path
 
 from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from fpdf.fonts import CORE_FONTS_CHARWIDTHS
 
 PAGE_W, PAGE_H = 612.0, 792.0
 START_LINE_WIDTH = 72 / 25.4 * 0.2  # fpdf2's default, 0.2 mm
@@ -27,6 +28,7 @@ BASE_FONTS = {  # fpdf2's font keys -> PostScript names of the standard fonts
     "timesB": "Times-Bold",
 }
 PERMISSIONS = -1340  # print (low and high resolution) and accessibility; no copying, no edits
+WIDTHS_FILE = Path(__file__).with_name("font_widths.toml")
 _PAD = bytes.fromhex("28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a")
 
 
@@ -51,7 +53,7 @@ class PdfCanvas:
         if key == self.fontkey and size == self.size:
             return
         self.font_ids.setdefault(key, len(self.font_ids) + 1)
-        self.fontkey, self.size, self.cw = key, size, CORE_FONTS_CHARWIDTHS[key]
+        self.fontkey, self.size, self.cw = key, size, char_widths()[key]
         self._font_on_page = False
 
     def set_line_width(self, width: float) -> None:
@@ -61,6 +63,10 @@ class PdfCanvas:
 
     def rect(self, x: float, y: float, w: float, h: float) -> None:
         self.pages[-1].append(f"{x:.2f} {PAGE_H - y:.2f} {w:.2f} {-h:.2f} re S")
+
+    def fill_rect(self, x: float, y: float, w: float, h: float, gray: float) -> None:
+        """A filled box and no text: what a scanned page without a text layer is made of."""
+        self.pages[-1].append(f"{gray:.3f} g {x:.2f} {PAGE_H - y:.2f} {w:.2f} {-h:.2f} re f")
 
     def text(self, x: float, y: float, text: str) -> None:
         page = self.pages[-1]
@@ -115,6 +121,15 @@ class PdfCanvas:
             objects.append(crypt.dictionary())
             trailer += f" /Encrypt {len(objects)} 0 R"
         return _assemble(objects, trailer)
+
+
+@cache
+def char_widths() -> dict[str, dict[str, int]]:
+    """Font key -> character -> width (1/1000 em), fpdf2's table for the four fonts, read from
+    a data file: importing fpdf2 for it cost every `imr` command ~0.6 s."""
+    with WIDTHS_FILE.open("rb") as f:
+        table = tomllib.load(f)
+    return {key: {chr(i): w for i, w in enumerate(table[key])} for key in BASE_FONTS}
 
 
 def _escape(text: str) -> str:

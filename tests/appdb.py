@@ -8,10 +8,12 @@ or from these same rules, never from the app.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 SCHEMA = Path(__file__).resolve().parents[1] / "ingest" / "schema.sql"
 CATEGORIES = [  # category, subcategory, drug class, every k-th decision overturned
@@ -36,6 +38,8 @@ def build(
     con = duckdb.connect(str(path))
     con.sql(SCHEMA.read_text())
     start = date(2016, 1, 4)
+    letter_rows: list[list] = []
+    decision_rows: list[list] = []
     for i in range(letters):
         decided = start + timedelta(days=i * 6)
         items = 1 + i % 3
@@ -65,9 +69,7 @@ def build(
             (source_dir / f"{cn}.txt").write_text(f"Letter {cn}\n")
             source = str(source_dir / f"{cn}.txt")
             sha = hashlib.sha256(f"Letter {cn}\n".encode()).hexdigest()
-        con.execute(
-            "insert into letters values (?, ?, 'format_d', ?, ?, 3, ?, ?, ?, ?, ?, 'Standard', ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '1', ?)",
+        letter_rows.append(
             [
                 cn,
                 cn,
@@ -90,13 +92,10 @@ def build(
                 f"Summary of case {i}: a {30 + i % 40} year old worker.",
                 f"raw text {i}",
                 datetime(2026, 1, 1),
-            ],
+            ]
         )
         for n, (cat, sub, drug, over, service, rationale) in enumerate(rows, start=1):
-            con.execute(
-                "insert into decisions values (?, ?, ?, null, null, false, ?, ?, ?, ?, ?, "
-                "'Decision based on MTUS Chronic Pain', 'Decision based on ODG', 'MTUS', ?, "
-                "'Chronic Pain', ?, ?, default)",
+            decision_rows.append(
                 [
                     cn,
                     n,
@@ -109,8 +108,23 @@ def build(
                     "MTUS" if n % 2 else "ODG",
                     None if n % 2 == 0 else "Chronic Pain",
                     rationale,
-                ],
+                ]
             )
+    # one statement per table (one execute per row cost ~7 ms a row: 5 s a build)
+    _insert_rows(
+        con,
+        "letters",
+        "?, ?, 'format_d', ?, ?, 3, ?, ?, ?, ?, ?, 'Standard', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "'1', ?",
+        letter_rows,
+    )
+    _insert_rows(  # rows in the same order as before: decision_no follows it
+        con,
+        "decisions",
+        "?, ?, ?, null, null, false, ?, ?, ?, ?, ?, 'Decision based on MTUS Chronic Pain', "
+        "'Decision based on ODG', 'MTUS', ?, 'Chronic Pain', ?, ?",
+        decision_rows,
+    )
     con.execute(
         "insert into quarantine values ('/in/broken.pdf', 'abc', 'extract', 'corrupt_pdf', "
         "'EOF marker not found', ?)",
@@ -122,3 +136,15 @@ def build(
 
         build_search_index(path)
     return path
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, values: str, rows: list[list]) -> None:
+    """`insert into table values (values)` for every row in one statement: each `?` reads the
+    row's next value from a data frame; columns left out (decision_no) take their default."""
+    names = [f"c{k}" for k in range(len(rows[0]))]
+    frame = pl.DataFrame(rows, schema=names, orient="row")  # noqa: F841 (read by the SQL)
+    ordered = iter(names)
+    select = re.sub(r"\?", lambda _: next(ordered), values)
+    columns = [r[0] for r in con.execute(f"describe {table}").fetchall()]
+    columns = columns[: select.count(",") + 1]
+    con.execute(f"insert into {table} ({', '.join(columns)}) select {select} from frame")

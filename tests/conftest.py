@@ -9,15 +9,16 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
-import polars as pl
 import pytest
 
-import queries as q
-from tests.analysesdb import build_analyses_db, raw
 from tests.paths import REAL_LETTERS, SEED_LETTER, SHARED
 from tests.plumber_cache import read_or_write
+
+if TYPE_CHECKING:  # imported in the fixtures: xdist's controller process loads this file too,
+    import duckdb  # and statsmodels (tests/analysesdb.py) alone costs it ~2 s
+    import polars as pl
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -98,6 +99,9 @@ def cached_pdfplumber(plumber_cache: dict[str, list[str]], monkeypatch: pytest.M
 def analyses_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The analyses tests' database (tests/analysesdb.py) with its search index, built once
     per worker: the tests only read it."""
+    import queries as q
+    from tests.analysesdb import build_analyses_db
+
     path = build_analyses_db(tmp_path_factory.mktemp("analyses") / "imr.duckdb")
     q.build_search_index(path)
     return path
@@ -108,6 +112,8 @@ def analyses_raw(analyses_db: Path) -> pl.DataFrame:
     """Its rows read plainly (tests/analysesdb.py `raw`): the independent side of every check.
     Read before `analyses_con` opens: DuckDB refuses a second, differently configured
     connection to a file while one is open in the process."""
+    from tests.analysesdb import raw
+
     return raw(analyses_db)
 
 
@@ -116,6 +122,8 @@ def analyses_con(
     analyses_db: Path, analyses_raw: pl.DataFrame
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection to `analyses_db`, as the app opens one."""
+    import queries as q
+
     con = q.open_db(analyses_db)
     yield con
     con.close()

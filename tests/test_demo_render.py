@@ -106,6 +106,18 @@ def test_pdf_needing_a_password_is_quarantined_as_such_by_both_extractors(extrac
     assert caught.value.reason == "encrypted_no_password"
 
 
+def test_the_writers_glyph_widths_are_fpdf2s() -> None:
+    """demo/font_widths.toml is a copy of fpdf2's table (kept out of `imr`'s start-up): line
+    breaks, and so every page, depend on it."""
+    from fpdf.fonts import CORE_FONTS_CHARWIDTHS
+
+    from demo.pdf_writer import BASE_FONTS, char_widths
+
+    assert set(char_widths()) == set(BASE_FONTS)
+    for key, widths in char_widths().items():
+        assert widths == CORE_FONTS_CHARWIDTHS[key], key
+
+
 class FpdfCanvas:
     """fpdf2's FPDF as the renderer's canvas: the reference the fast writer must match."""
 

@@ -154,8 +154,7 @@ def data_page(db: Path, monkeypatch) -> AppTest:
     monkeypatch.setenv("IMR_DB", str(db))
     st.cache_data.clear()
     at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("ui/pages/data.py").run()
+    at.switch_page("ui/pages/data.py").run()  # opened at the page, as a link to it is
     assert not at.exception, [e.value for e in at.exception]
     return at
 
