@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from common.sqlfiles import render
+from queries import term_sets
 from queries.connection import SQL_DIR, SQLITE_SQL_DIR
 
 _TERM = re.compile(r'"([^"]+)"|([\w][\w\'-]*\*?)')
@@ -30,6 +31,11 @@ CACHED_MATCHES = 4  # a common word's key set is ~26 MB (int64) at 3 M decisions
 
 def match_expression(text: str) -> str | None:
     """FTS5 query for `text`: every word or "quoted phrase" must occur (implicit AND)."""
+    return " ".join(_terms(text)) or None
+
+
+def _terms(text: str) -> list[str]:
+    """The quoted FTS5 terms of `text`, one per word, "phrase" or prefix*, in order."""
     terms = []
     for phrase, word in _TERM.findall(text or ""):
         raw = phrase or word
@@ -37,7 +43,7 @@ def match_expression(text: str) -> str | None:
         words = re.findall(r"\w+", raw)
         if words:
             terms.append('"' + " ".join(words) + '"' + ("*" if prefix else ""))
-    return " ".join(terms) or None
+    return terms
 
 
 def connect(index_path: Path) -> sqlite3.Connection:
@@ -52,6 +58,11 @@ def match(index_path: Path, text: str) -> pa.Table:
 def keys(index_path: Path, text: str) -> pa.Table:
     """All matching decision numbers, unranked (for the text filter): bm25 is most of the cost."""
     return _cached(str(index_path), _version(index_path), text, scored=False)
+
+
+def ranked(index_path: Path, text: str) -> bool:
+    """Whether a search for `text` is ranked by bm25 (at most RANKED_MAX hits, see _cached)."""
+    return len(_hits(str(index_path), _version(index_path), text)) <= RANKED_MAX
 
 
 def _version(index_path: Path) -> tuple[int, int]:
@@ -125,12 +136,32 @@ def _as_arrow(values: np.ndarray, kind: pa.DataType | None = None) -> pa.Array:
 
 @lru_cache(maxsize=CACHED_MATCHES)
 def _hits(index_path: str, version: tuple[int, int], text: str) -> np.ndarray:
-    expr = match_expression(text)
-    if not expr:
+    """The matching numbers, ascending. A term that is one frequent token is read from its
+    precomputed set (term_sets: a word in most rows costs blob reads, not a doclist walk and a
+    string of millions of numbers); the other terms go to FTS5, and the two are intersected
+    (the terms are ANDed either way)."""
+    terms = _terms(text)
+    if not terms:
         return np.empty(0, np.int64)
+    sets, rest = [], []
     with closing(connect(Path(index_path))) as con:
-        joined = con.execute(render(SQLITE_SQL_DIR, "fts_numbers"), (expr,)).fetchall()[0][0]
-    return np.fromstring(joined or "", dtype=np.int64, sep=",")
+        for term in terms:
+            found = None
+            if not term.endswith("*") and len(words := term_sets.tokens(term[1:-1])) == 1:
+                found = term_sets.hits(con, words[0])
+            (rest if found is None else sets).append(term if found is None else found)
+        if rest:
+            sql = render(SQLITE_SQL_DIR, "fts_numbers")
+            joined = con.execute(sql, (" ".join(rest),)).fetchall()[0][0]
+            numbers = np.fromstring(joined or "", dtype=np.int64, sep=",")
+    if not rest:
+        size = min(len(s) for s in sets)
+        numbers = np.flatnonzero(np.logical_and.reduce([s[:size] for s in sets]))
+    else:
+        for bits in sets:
+            numbers = numbers[numbers < len(bits)]
+            numbers = numbers[bits[numbers]]
+    return numbers.astype(np.int64, copy=False)
 
 
 def snippets(con: duckdb.DuckDBPyConnection, text: str, rowids: list[int]) -> dict[int, str]:

@@ -94,10 +94,13 @@ def search(
         return page.select(_SEARCH_COLUMNS[:6]).with_columns(
             score=pl.lit(None, pl.Float64), snippet=pl.lit("", pl.String)
         )
-    with registered(con, fulltext.match(index, text)) as hits, bound(con, f) as (where, params):
-        page = run(
-            con, "search", {**params, "limit": limit, "offset": offset}, where=where, hits=hits
-        )
+    paging = {"limit": limit, "offset": offset}
+    if not fulltext.ranked(index, text):  # storage order: the text is one more filter
+        with bound(con, f.replace(text=" ".join(t for t in (f.text, text) if t))) as (w, p):
+            page = run(con, "search_unranked", {**p, **paging}, where=w)
+    else:
+        with registered(con, fulltext.match(index, text)) as hits, bound(con, f) as (w, p):
+            page = run(con, "search", {**p, **paging}, where=w, hits=hits)
     found = fulltext.snippets(con, text, page["rowid"].to_list())
     snippet = pl.Series("snippet", [found.get(r, "") for r in page["rowid"]], dtype=pl.String)
     return page.with_columns(snippet).drop("rowid")
