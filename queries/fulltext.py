@@ -65,6 +65,20 @@ def ranked(index_path: Path, text: str) -> bool:
     return len(_hits(str(index_path), _version(index_path), text)) <= RANKED_MAX
 
 
+def stored_hits(index_path: Path, text: str) -> np.ndarray | None:
+    """The matching numbers (ascending) when each is a stored decision, else None.
+
+    Every indexed number is stored while the index is fresh (`binding.index_of` checks) and
+    holds no replaced letter's dead postings (meta `stale` = 0, as after any rebuild): then a
+    search without other filters is counted and paged from the numbers alone, with no join of
+    millions of them in DuckDB."""
+    with closing(connect(Path(index_path))) as con:
+        row = con.execute("select value from meta where key = 'stale'").fetchone()
+    if row and row[0] not in (None, "0"):
+        return None
+    return _hits(str(index_path), _version(index_path), text)
+
+
 def _version(index_path: Path) -> tuple[int, int]:
     st = Path(index_path).stat()
     return st.st_size, st.st_mtime_ns

@@ -95,7 +95,12 @@ def search(
             score=pl.lit(None, pl.Float64), snippet=pl.lit("", pl.String)
         )
     paging = {"limit": limit, "offset": offset}
-    if not fulltext.ranked(index, text):  # storage order: the text is one more filter
+    alone = fulltext.stored_hits(index, text) if f.is_empty else None
+    if alone is not None and len(alone) > fulltext.RANKED_MAX:  # the page's numbers: a slice
+        numbers = ", ".join(str(int(n)) for n in alone[offset : offset + limit])
+        where = f"decision_no in ({numbers})" if numbers else "false"
+        page = run(con, "search_unranked", {**paging, "offset": 0}, where=where)
+    elif not fulltext.ranked(index, text):  # storage order: the text is one more filter
         with bound(con, f.replace(text=" ".join(t for t in (f.text, text) if t))) as (w, p):
             page = run(con, "search_unranked", {**p, **paging}, where=w)
     else:
@@ -108,5 +113,10 @@ def search(
 
 def search_count(con: duckdb.DuckDBPyConnection, text: str, f: Filters) -> int:
     """Decisions matching `f` and `text`: the text joins the filter's own (words are ANDed either
-    way), so the count takes the text filter's path (a word in most rows: its few misses)."""
+    way), so the count takes the text filter's path (a word in most rows: its few misses);
+    without other filters, on an index of stored decisions only, it is the number of hits."""
+    index = index_of(con) if f.is_empty else None
+    alone = fulltext.stored_hits(index, text) if index else None
+    if alone is not None:
+        return len(alone)
     return decision_count(con, f.replace(text=" ".join(t for t in (f.text, text) if t)))
