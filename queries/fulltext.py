@@ -79,6 +79,27 @@ def stored_hits(index_path: Path, text: str) -> np.ndarray | None:
     return _hits(str(index_path), _version(index_path), text)
 
 
+def best(
+    index_path: Path, text: str, offset: int, limit: int
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The numbers (and scores, None when unranked) of one page of all hits, in search.sql's
+    order: score descending, ties and unranked hits by number."""
+    scored = match(index_path, text)
+    numbers = _as_numpy(scored["rowid"], np.int64)
+    if scored["score"].null_count:
+        return numbers[offset : offset + limit], None
+    scores = _as_numpy(scored["score"], np.float64)
+    order = np.lexsort((numbers, -scores))[offset : offset + limit]
+    return numbers[order], scores[order]
+
+
+def _as_numpy(column: pa.ChunkedArray, kind: type) -> np.ndarray:
+    """Arrow -> numpy without pandas (the columns here are made by _as_arrow: no nulls)."""
+    parts = [np.frombuffer(c.buffers()[1], dtype=kind)[c.offset : c.offset + len(c)]
+             for c in column.chunks]  # fmt: skip
+    return np.concatenate(parts) if parts else np.empty(0, kind)
+
+
 def _version(index_path: Path) -> tuple[int, int]:
     st = Path(index_path).stat()
     return st.st_size, st.st_mtime_ns

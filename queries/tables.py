@@ -96,10 +96,16 @@ def search(
         )
     paging = {"limit": limit, "offset": offset}
     alone = fulltext.stored_hits(index, text) if f.is_empty else None
-    if alone is not None and len(alone) > fulltext.RANKED_MAX:  # the page's numbers: a slice
-        numbers = ", ".join(str(int(n)) for n in alone[offset : offset + limit])
-        where = f"decision_no in ({numbers})" if numbers else "false"
+    if alone is not None:  # every hit a stored decision: the page is a slice of the hits
+        numbers, scores = fulltext.best(index, text, offset, limit)
+        listed = ", ".join(str(int(n)) for n in numbers)
+        where = f"decision_no in ({listed})" if listed else "false"
         page = run(con, "search_unranked", {**paging, "offset": 0}, where=where)
+        if scores is not None:  # best first, ties by number: search.sql's order
+            score_of = dict(zip(numbers.tolist(), scores.tolist(), strict=True))
+            page = page.with_columns(
+                score=pl.Series([score_of[r] for r in page["rowid"]], dtype=pl.Float64)
+            ).sort(["score", "rowid"], descending=[True, False], nulls_last=True)
     elif not fulltext.ranked(index, text):  # storage order: the text is one more filter
         with bound(con, f.replace(text=" ".join(t for t in (f.text, text) if t))) as (w, p):
             page = run(con, "search_unranked", {**p, **paging}, where=w)
