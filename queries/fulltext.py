@@ -84,10 +84,10 @@ def best(
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """The numbers (and scores, None when unranked) of one page of all hits, in search.sql's
     order: score descending, ties and unranked hits by number."""
+    if not ranked(index_path, text):
+        return _hits(str(index_path), _version(index_path), text)[offset : offset + limit], None
     scored = match(index_path, text)
     numbers = _as_numpy(scored["rowid"], np.int64)
-    if scored["score"].null_count:
-        return numbers[offset : offset + limit], None
     scores = _as_numpy(scored["score"], np.float64)
     order = np.lexsort((numbers, -scores))[offset : offset + limit]
     return numbers[order], scores[order]
@@ -97,7 +97,7 @@ def _as_numpy(column: pa.ChunkedArray, kind: type) -> np.ndarray:
     """Arrow -> numpy without pandas (the columns here are made by _as_arrow: no nulls)."""
     parts = [np.frombuffer(c.buffers()[1], dtype=kind)[c.offset : c.offset + len(c)]
              for c in column.chunks]  # fmt: skip
-    return np.concatenate(parts) if parts else np.empty(0, kind)
+    return parts[0] if len(parts) == 1 else np.concatenate([np.empty(0, kind), *parts])
 
 
 def _version(index_path: Path) -> tuple[int, int]:
@@ -191,7 +191,8 @@ def _hits(index_path: str, version: tuple[int, int], text: str) -> np.ndarray:
             numbers = np.fromstring(joined or "", dtype=np.int64, sep=",")
     if not rest:
         size = min(len(s) for s in sets)
-        numbers = np.flatnonzero(np.logical_and.reduce([s[:size] for s in sets]))
+        both = sets[0][:size] if len(sets) == 1 else np.logical_and.reduce([s[:size] for s in sets])
+        numbers = np.flatnonzero(both)
     else:
         for bits in sets:
             numbers = numbers[numbers < len(bits)]
