@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from common.sqlfiles import render
+from queries import term_sets
 from queries.connection import SQL_DIR, SQLITE_SQL_DIR
 
 _TERM = re.compile(r'"([^"]+)"|([\w][\w\'-]*\*?)')
@@ -30,6 +31,11 @@ CACHED_MATCHES = 4  # a common word's key set is ~26 MB (int64) at 3 M decisions
 
 def match_expression(text: str) -> str | None:
     """FTS5 query for `text`: every word or "quoted phrase" must occur (implicit AND)."""
+    return " ".join(_terms(text)) or None
+
+
+def _terms(text: str) -> list[str]:
+    """The quoted FTS5 terms of `text`, one per word, "phrase" or prefix*, in order."""
     terms = []
     for phrase, word in _TERM.findall(text or ""):
         raw = phrase or word
@@ -37,7 +43,7 @@ def match_expression(text: str) -> str | None:
         words = re.findall(r"\w+", raw)
         if words:
             terms.append('"' + " ".join(words) + '"' + ("*" if prefix else ""))
-    return " ".join(terms) or None
+    return terms
 
 
 def connect(index_path: Path) -> sqlite3.Connection:
@@ -52,6 +58,46 @@ def match(index_path: Path, text: str) -> pa.Table:
 def keys(index_path: Path, text: str) -> pa.Table:
     """All matching decision numbers, unranked (for the text filter): bm25 is most of the cost."""
     return _cached(str(index_path), _version(index_path), text, scored=False)
+
+
+def ranked(index_path: Path, text: str) -> bool:
+    """Whether a search for `text` is ranked by bm25 (at most RANKED_MAX hits, see _cached)."""
+    return len(_hits(str(index_path), _version(index_path), text)) <= RANKED_MAX
+
+
+def stored_hits(index_path: Path, text: str) -> np.ndarray | None:
+    """The matching numbers (ascending) when each is a stored decision, else None.
+
+    Every indexed number is stored while the index is fresh (`binding.index_of` checks) and
+    holds no replaced letter's dead postings (meta `stale` = 0, as after any rebuild): then a
+    search without other filters is counted and paged from the numbers alone, with no join of
+    millions of them in DuckDB."""
+    with closing(connect(Path(index_path))) as con:
+        row = con.execute("select value from meta where key = 'stale'").fetchone()
+    if row and row[0] not in (None, "0"):
+        return None
+    return _hits(str(index_path), _version(index_path), text)
+
+
+def best(
+    index_path: Path, text: str, offset: int, limit: int
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The numbers (and scores, None when unranked) of one page of all hits, in search.sql's
+    order: score descending, ties and unranked hits by number."""
+    if not ranked(index_path, text):
+        return _hits(str(index_path), _version(index_path), text)[offset : offset + limit], None
+    scored = match(index_path, text)
+    numbers = _as_numpy(scored["rowid"], np.int64)
+    scores = _as_numpy(scored["score"], np.float64)
+    order = np.lexsort((numbers, -scores))[offset : offset + limit]
+    return numbers[order], scores[order]
+
+
+def _as_numpy(column: pa.ChunkedArray, kind: type) -> np.ndarray:
+    """Arrow -> numpy without pandas (the columns here are made by _as_arrow: no nulls)."""
+    parts = [np.frombuffer(c.buffers()[1], dtype=kind)[c.offset : c.offset + len(c)]
+             for c in column.chunks]  # fmt: skip
+    return parts[0] if len(parts) == 1 else np.concatenate([np.empty(0, kind), *parts])
 
 
 def _version(index_path: Path) -> tuple[int, int]:
@@ -125,12 +171,33 @@ def _as_arrow(values: np.ndarray, kind: pa.DataType | None = None) -> pa.Array:
 
 @lru_cache(maxsize=CACHED_MATCHES)
 def _hits(index_path: str, version: tuple[int, int], text: str) -> np.ndarray:
-    expr = match_expression(text)
-    if not expr:
+    """The matching numbers, ascending. A term that is one frequent token is read from its
+    precomputed set (term_sets: a word in most rows costs blob reads, not a doclist walk and a
+    string of millions of numbers); the other terms go to FTS5, and the two are intersected
+    (the terms are ANDed either way)."""
+    terms = _terms(text)
+    if not terms:
         return np.empty(0, np.int64)
+    sets, rest = [], []
     with closing(connect(Path(index_path))) as con:
-        joined = con.execute(render(SQLITE_SQL_DIR, "fts_numbers"), (expr,)).fetchall()[0][0]
-    return np.fromstring(joined or "", dtype=np.int64, sep=",")
+        for term in terms:
+            found = None
+            if not term.endswith("*") and len(words := term_sets.tokens(term[1:-1])) == 1:
+                found = term_sets.hits(con, words[0])
+            (rest if found is None else sets).append(term if found is None else found)
+        if rest:
+            sql = render(SQLITE_SQL_DIR, "fts_numbers")
+            joined = con.execute(sql, (" ".join(rest),)).fetchall()[0][0]
+            numbers = np.fromstring(joined or "", dtype=np.int64, sep=",")
+    if not rest:
+        size = min(len(s) for s in sets)
+        both = sets[0][:size] if len(sets) == 1 else np.logical_and.reduce([s[:size] for s in sets])
+        numbers = np.flatnonzero(both)
+    else:
+        for bits in sets:
+            numbers = numbers[numbers < len(bits)]
+            numbers = numbers[bits[numbers]]
+    return numbers.astype(np.int64, copy=False)
 
 
 def snippets(con: duckdb.DuckDBPyConnection, text: str, rowids: list[int]) -> dict[int, str]:

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from common.sqlfiles import render
+from queries import term_sets
 from queries.connection import SQL_DIR, SQLITE_SQL_DIR, index_path_for, open_db
 
 # The queries over the index's own tables are SQLite, kept apart from DuckDB's in sql/sqlite/.
@@ -113,9 +114,13 @@ def _rebuild(con: duckdb.DuckDBPyConnection, index_path: Path) -> int:
             # a private file until the swap: no journal needed, a crash just discards it
             lite.executescript("pragma journal_mode = off; pragma synchronous = off;")
             lite.executescript(render(SQLITE_SQL_DIR, "index_create"))
+            term_sets.create(lite)
             lite.execute("insert into meta values ('format', ?)", (INDEX_FORMAT,))
             added = _insert_since(con, lite, None)
             lite.execute("insert into fts(fts) values ('optimize')")  # one segment: faster reads
+            lite.commit()
+            # the frequent terms' sets, read from the committed postings on two threads
+            term_sets.replace(lite, term_sets.compute(tmp, term_sets.pick(con)), added)
             lite.commit()
         os.chmod(tmp, 0o644)
         os.replace(tmp, index_path)
@@ -126,8 +131,13 @@ def _rebuild(con: duckdb.DuckDBPyConnection, index_path: Path) -> int:
 
 def _sync(con: duckdb.DuckDBPyConnection, index_path: Path) -> int:
     with closing(sqlite3.connect(index_path, timeout=30)) as lite:
+        term_sets.create(lite)  # an index from before the sets gets the (empty) tables
         row = lite.execute("select value from meta where key = 'mark'").fetchone()
         mark = row[0] if row else None
+        rows = _meta_int(lite, "rows")
+        if term_sets.due(lite, rows):  # no terms yet, or the index grew: (re)pick them
+            sets = term_sets.compute(index_path, term_sets.pick(con))  # from committed postings
+            term_sets.replace(lite, sets, rows)  # ... written in the sync's transaction
         added = _insert_since(con, lite, mark or "0001-01-01")  # one transaction: whole or not
         lite.commit()
     return added
@@ -155,6 +165,8 @@ def _insert_since(
             # a list parameter, not a registered Arrow table: registering imports pandas (~1 s)
             cur.execute(render(SQL_DIR, "index_items_listed"), {"numbers": [int(n) for n in todo]})
             added = _insert_rows(cur, lite)
+            if todo:  # the frequent terms' sets take the new postings in the same transaction
+                term_sets.extend(lite, todo[0], todo[-1])
     finally:
         cur.close()
     _add_meta(lite, "rows", added)  # same transaction as the rows: the count never drifts

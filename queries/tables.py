@@ -94,16 +94,47 @@ def search(
         return page.select(_SEARCH_COLUMNS[:6]).with_columns(
             score=pl.lit(None, pl.Float64), snippet=pl.lit("", pl.String)
         )
-    with registered(con, fulltext.match(index, text)) as hits, bound(con, f) as (where, params):
-        page = run(
-            con, "search", {**params, "limit": limit, "offset": offset}, where=where, hits=hits
-        )
+    paging = {"limit": limit, "offset": offset}
+    alone = fulltext.stored_hits(index, text) if f.is_empty else None
+    if alone is not None:  # every hit a stored decision: the page is a slice of the hits
+        numbers, scores = fulltext.best(index, text, offset, limit)
+        page = _page_rows(con, numbers.tolist())
+        if scores is not None:  # best first, ties by number: search.sql's order
+            score_of = dict(zip(numbers.tolist(), scores.tolist(), strict=True))
+            page = page.with_columns(
+                score=pl.Series([score_of[r] for r in page["rowid"]], dtype=pl.Float64)
+            ).sort(["score", "rowid"], descending=[True, False], nulls_last=True)
+    elif not fulltext.ranked(index, text):  # storage order: the text is one more filter
+        with bound(con, f.replace(text=" ".join(t for t in (f.text, text) if t))) as (w, p):
+            page = run(con, "search_unranked", {**p, **paging}, where=w)
+    else:
+        with registered(con, fulltext.match(index, text)) as hits, bound(con, f) as (w, p):
+            page = run(con, "search", {**p, **paging}, where=w, hits=hits)
     found = fulltext.snippets(con, text, page["rowid"].to_list())
     snippet = pl.Series("snippet", [found.get(r, "") for r in page["rowid"]], dtype=pl.String)
     return page.with_columns(snippet).drop("rowid")
 
 
+def _page_rows(con: duckdb.DuckDBPyConnection, numbers: list[int]) -> pl.DataFrame:
+    """search.sql's columns for the decisions numbered `numbers` (a page), by number: two
+    IN-list reads (decisions, then their letters) instead of a join with the whole table."""
+    found = {f"n_{i}": int(n) for i, n in enumerate(numbers)} or {"n_0": -1}
+    items = run(con, "search_page_items", found, marks=", ".join(f"${k}" for k in found))
+    ids = {f"l_{i}": v for i, v in enumerate(dict.fromkeys(items["letter_id"]))} or {"l_0": ""}
+    letters = run(con, "search_page_letters", ids, marks=", ".join(f"${k}" for k in ids))
+    return (
+        items.join(letters, on="letter_id", how="left")
+        .select(*_SEARCH_COLUMNS, pl.lit(None, pl.Float64).alias("score"), "rowid")
+        .sort("rowid")
+    )
+
+
 def search_count(con: duckdb.DuckDBPyConnection, text: str, f: Filters) -> int:
     """Decisions matching `f` and `text`: the text joins the filter's own (words are ANDed either
-    way), so the count takes the text filter's path (a word in most rows: its few misses)."""
+    way), so the count takes the text filter's path (a word in most rows: its few misses);
+    without other filters, on an index of stored decisions only, it is the number of hits."""
+    index = index_of(con) if f.is_empty else None
+    alone = fulltext.stored_hits(index, text) if index else None
+    if alone is not None:
+        return len(alone)
     return decision_count(con, f.replace(text=" ".join(t for t in (f.text, text) if t)))

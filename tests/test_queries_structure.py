@@ -149,7 +149,11 @@ def test_every_sql_file_is_rendered_with_exactly_its_slots(rendered, tmp_path: P
             q.decisions(con, filters, limit=5)
             q.decision_count(con, filters)
             q.search(con, "zolpidem", filters, limit=5)
+            with pytest.MonkeyPatch.context() as patch:  # a word too common to rank
+                patch.setattr(fulltext, "RANKED_MAX", 0)
+                q.search(con, "zolpidem", filters, limit=5)
             q.search_count(con, "zolpidem", filters)
+            q.search_count(con, "zolpid*", filters)  # a prefix: FTS5, never a term's set
             q.compare(con, filters, filters.replace(date_from=date(2016, 1, 1)))
             q.export_manifest(con, filters)
             q.export_bytes(con, filters, "parquet")

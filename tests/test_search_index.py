@@ -10,6 +10,7 @@ from contextlib import closing
 from datetime import datetime
 
 import duckdb
+import numpy as np
 import polars as pl
 import pytest
 
@@ -18,7 +19,7 @@ from demo.cases import draw_letter
 from demo.tables import tables
 from ingest import store
 from ingest.rows import decision_rows, letter_row
-from queries import fulltext, search_index
+from queries import fulltext, search_index, term_sets
 from queries.derived import derived_fresh, refresh_derived
 from queries.fulltext import match_expression
 
@@ -211,3 +212,133 @@ def test_a_text_in_most_rows_filters_by_the_numbers_it_misses(db, raw, stored_co
             & (pl.col("service_category") == "Pharmaceuticals")
         )
         assert 0 < q.decision_count(con, both) == want.height
+
+
+def postings(index, text: str) -> list[int]:
+    """What FTS5 itself returns for `text`: the ground truth of every precomputed set."""
+    with closing(sqlite3.connect(index)) as lite:
+        sql = "select group_concat(rowid) from fts where fts match ?"
+        joined = lite.execute(sql, (match_expression(text),)).fetchone()[0]
+    return sorted(int(n) for n in (joined or "").split(",") if n)
+
+
+def sets_of(index) -> dict[str, list[int]]:
+    with closing(sqlite3.connect(index)) as lite:
+        terms = [r[0] for r in lite.execute("select term from term_list")]
+        return {t: np.flatnonzero(term_sets.hits(lite, t)).tolist() for t in terms}
+
+
+def assert_sets_are_the_postings(index) -> dict[str, list[int]]:
+    sets = sets_of(index)
+    assert sets
+    for term, numbers in sets.items():
+        assert numbers == postings(index, f'"{term}"'), term
+    return sets
+
+
+def add_letters(path, first: int, n: int, day: int) -> None:
+    """n more demo letters, ingested on a later day (what a sync picks up)."""
+    t, rng = tables(), random.Random(first)
+    letters, decisions = [], []
+    for i in range(first, first + n):
+        letter = draw_letter(i, rng, t)
+        row = letter_row(letter, text=f"letter {i}", source_path=f"generated://{i}",
+                         source_sha256=f"demo{i:012d}", page_count=3, is_demo=True)  # fmt: skip
+        row["ingested_at"] = datetime(2026, 1, day, 9, 0, 0)
+        letters.append(row)
+        decisions.extend(decision_rows(letter, row["letter_id"]))
+    with store.connect(path) as con:
+        for name, rows in (("letters", letters), ("decisions", decisions)):
+            con.register("frame", pl.DataFrame(rows, infer_schema_length=None))
+            con.execute(f"insert into {name} by name select * from frame")
+            con.unregister("frame")
+
+
+def test_frequent_terms_have_sets_equal_to_their_postings(db, raw):
+    index = search_index.index_path_for(db)
+    sets = assert_sets_are_the_postings(index)
+    assert "document" in sets and "zolpidem" not in sets  # frequent in, selective out
+    assert all(len(n) >= term_sets.SHARE * raw.height / 2 for n in sets.values())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [*QUERIES, "documentation zolpidem", 'treatment "functional improvement"',
+     "Documentation REQUEST", "request radic* documentation", "documents"],
+)  # fmt: skip
+def test_hits_through_the_sets_are_what_fts5_returns(db, text):
+    index = search_index.index_path_for(db)
+    fulltext._hits.cache_clear()
+    found = fulltext._hits(str(index), fulltext._version(index), text)
+    assert found.tolist() == postings(index, text)
+
+
+def test_a_sync_extends_the_sets_and_an_old_index_gets_them(db, tmp_path):
+    copy = tmp_path / "imr.duckdb"
+    shutil.copy(db, copy)
+    q.build_search_index(copy)
+    index = search_index.index_path_for(copy)
+    before = sets_of(index)
+    add_letters(copy, 10_000, 40, day=2)
+    assert q.build_search_index(copy)["mode"] == "incremental"
+    after = assert_sets_are_the_postings(index)
+    assert after.keys() == before.keys()  # same terms, more numbers
+    assert sum(map(len, after.values())) > sum(map(len, before.values()))
+    with closing(sqlite3.connect(index)) as lite:  # an index from before the sets
+        lite.executescript("drop table term_bits; drop table term_list; "
+                           "delete from meta where key = 'term_rows';")  # fmt: skip
+    fulltext._hits.cache_clear()
+    assert fulltext._hits(str(index), fulltext._version(index), "documentation").tolist() == (
+        postings(index, "documentation")  # no sets: FTS5 alone
+    )
+    add_letters(copy, 20_000, 5, day=3)
+    assert q.build_search_index(copy)["mode"] == "incremental"
+    assert "document" in assert_sets_are_the_postings(index)  # re-picked from the rows now
+
+
+def test_a_failed_sync_leaves_postings_and_sets_as_they_were(db, tmp_path, monkeypatch):
+    copy = tmp_path / "imr.duckdb"
+    shutil.copy(db, copy)
+    q.build_search_index(copy)
+    index = search_index.index_path_for(copy)
+    before = sets_of(index)
+    add_letters(copy, 10_000, 10, day=2)
+
+    def killed(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(term_sets, "extend", killed)
+    with pytest.raises(KeyboardInterrupt):
+        q.build_search_index(copy)
+    assert sets_of(index) == before
+    with q.open_db(copy) as con:
+        assert not search_index.index_fresh(con, index)  # behind the rows: never claimed
+    monkeypatch.undo()
+    assert q.build_search_index(copy)["mode"] == "incremental"
+    assert_sets_are_the_postings(index)
+
+
+@pytest.mark.parametrize("offset", [0, 7, 10_000])
+@pytest.mark.parametrize("text", ["documentation", "therapy", "zolpidem documentation"])
+@pytest.mark.parametrize("ranked_max", [5, 100_000])
+def test_a_search_pages_and_counts_the_same_from_its_numbers(
+    db, monkeypatch, offset, text, ranked_max
+):
+    """Without other filters the page and count come from the hit numbers (and scores) alone;
+    through the text filter and search.sql (what a replaced letter's dead postings force)
+    they are the same rows in the same order."""
+    monkeypatch.setattr(fulltext, "RANKED_MAX", ranked_max)
+    fulltext._cached.cache_clear()
+    with q.open_db(db) as con:
+        fast = q.search(con, text, q.Filters(), limit=20, offset=offset)
+        fast_count = q.search_count(con, text, q.Filters())
+        monkeypatch.setattr(fulltext, "stored_hits", lambda index, text: None)
+        slow = q.search(con, text, q.Filters(), limit=20, offset=offset)
+        slow_count = q.search_count(con, text, q.Filters())
+        filtered = q.search(con, text, q.Filters(text="request"), limit=20)
+    fulltext._cached.cache_clear()
+    assert fast.equals(slow) and fast_count == slow_count > 0
+    assert fast.height == min(20, max(0, fast_count - offset))
+    assert filtered.height == min(20, slow_count)
+    if fast.height:
+        assert fast["score"].is_null().all() == (fast_count > ranked_max)
