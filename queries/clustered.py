@@ -17,9 +17,18 @@ import polars as pl
 from queries.binding import bound
 from queries.filters import FilterError, Filters
 from queries.grouping import key_sql, mark_partial, period_sql, span
+from queries.letter_rows import Part, letter_part
 from queries.runner import run
 from queries.stats import chi2_p, fisher_exact_p, newcombe_diff
 from queries.vocab import MIN_N
+
+# A letter's first row, once per state it lists, and how often its list names that state (the
+# general path's unnest counts a letter's items once per mention).
+STATE_ONCE = ", unnest(list_distinct(reviewer_states)) as reviewer_state"
+STATE_TIMES = (
+    "len(list_filter(first_expanded.reviewer_states, "
+    "lambda s: s is not distinct from first_expanded.reviewer_state))"
+)
 
 
 def clustered_rate_by(
@@ -40,6 +49,7 @@ def clustered_rate_by(
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
         raise FilterError(f"min_n must be a non-negative integer, got {min_n!r}")
     keys, names, expand, params = [], [], "", {"min_n": min_n}
+    pooled = "false"  # rows a pooled group merges (counted per letter, not per part)
     if grain is not None:
         keys.append(f"{period_sql(grain)} as period")
         names.append("period")
@@ -47,6 +57,7 @@ def clustered_rate_by(
         expr, expand = key_sql(dimension)
         if top is not None:
             text = f"({expr})::varchar"
+            pooled = f"not list_contains($top, {text})"
             expr = f"case when list_contains($top, {text}) then {text} else $other end"
             params.update(top=list(top), other=other)
         keys.append(f"{expr} as {dimension}")
@@ -55,14 +66,34 @@ def clustered_rate_by(
         keys, names = ["'all' as scope"], ["scope"]
     order = ", ".join(names) if grain else "decisions desc, " + ", ".join(names)
     with bound(con, f) as (where, bound_params):
+        part = letter_part(con, f, where, dimension)
         out = run(
             con, "clustered_rates", {**bound_params, **params},
             where=where, keys=", ".join(keys), names=", ".join(names), expand=expand,
-            dated="where decision_date is not null" if grain else "", order=order,
+            dated="decision_date is not null" if grain else "true", order=order,
+            **_part_fragments(part, dimension, expand, pooled),
         )  # fmt: skip
     if grain is None:
         return out
     return mark_partial(out, grain, *span(con, f))
+
+
+def _part_fragments(
+    part: Part | None, dimension: str | None, expand: str, pooled: str
+) -> dict[str, str]:
+    """clustered_rates.sql's slots for where a (group, letter)'s counts come from."""
+    if part is None:  # every row regrouped per letter (first_rows: no rows, still bindable)
+        return {"first": "false", "first_expand": expand, "mult": "1", "part_n": "0",
+                "part_k": "0", "pooled": "true"}  # fmt: skip
+    state = dimension == "reviewer_state"
+    return {
+        "first": part.first,
+        "first_expand": STATE_ONCE if state else "",
+        "mult": STATE_TIMES if state else "1",
+        "part_n": part.items,
+        "part_k": part.overturned,
+        "pooled": pooled,
+    }
 
 
 @dataclass(frozen=True)

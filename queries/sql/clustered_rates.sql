@@ -6,6 +6,11 @@
 -- at the effective size N / deff (deff floored at 1, so it is never narrower than Wilson's).
 -- {keys}: code-made grouping expressions; {expand} may unnest reviewer states; {dated}
 -- keeps dated decisions only when a key is a period.
+-- A (group, letter)'s n and k come from one of two places (queries/clustered.py): when the
+-- filters and keys select whole parts of letters (queries/letter_rows.py), from the part's
+-- first row, which carries the part's counts (a letter's states listed once, times how often
+-- its list names the state), so no regrouping of items; else, and for the rows a pooled
+-- "other" group merges, by grouping the rows per letter.
 with filtered as (
     select * from ({items}) as items where {where}
 ),
@@ -15,13 +20,29 @@ expanded as (
 ),
 
 keyed as (
-    select {keys}, letter_no, overturned from expanded {dated}
+    select {keys}, letter_no, overturned from expanded where {dated} and {pooled}
 ),
 
-per_letter as (
+grouped as (
     select {names}, letter_no, count(*) as n, count(*) filter (where overturned) as k
     from keyed
     group by all
+),
+
+first_expanded as (
+    select *{first_expand} from filtered where {first} and {dated}
+),
+
+first_rows as (
+    select {keys}, {mult} * {part_n} as n, {mult} * {part_k} as k
+    from first_expanded
+    where not ({pooled})
+),
+
+per_letter as (
+    select {names}, n, k from first_rows
+    union all
+    select {names}, n, k from grouped
 ),
 
 counts as (
