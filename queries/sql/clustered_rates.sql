@@ -8,10 +8,10 @@
 -- keeps dated decisions only when a key is a period.
 -- A (group, letter)'s n and k come from one of two places (queries/clustered.py): when the
 -- filters and keys select whole parts of letters (queries/letter_rows.py), from the part's
--- first row, which carries the part's counts (a letter's states listed once, times how often
--- its list names the state), so no regrouping of items; else, and for the rows a pooled
--- "other" group merges, by grouping the rows per letter.
-with filtered as (
+-- first row, which carries the part's counts (clustered_part_counts.sql, or
+-- clustered_part_state_counts.sql by state list), so no regrouping of items; else, and for
+-- the rows a pooled "other" group merges, by grouping the rows per letter.
+with filtered as not materialized (  -- read by both paths: not copied
     select * from ({items}) as items where {where}
 ),
 
@@ -29,20 +29,23 @@ grouped as (
     group by all
 ),
 
-first_expanded as (
-    select *{first_expand} from filtered where {first} and {dated}
+part_sums as (
+    {part_counts}
 ),
 
-first_rows as (
-    select {keys}, {mult} * {part_n} as n, {mult} * {part_k} as k
-    from first_expanded
-    where not ({pooled})
-),
-
-per_letter as (
-    select {names}, n, k from first_rows
-    union all
-    select {names}, n, k from grouped
+sums as (
+    select
+        {names},
+        count(*)::bigint as letters,
+        sum(n)::bigint as decisions,
+        sum(k)::bigint as overturned,
+        sum(k * k)::double as skk,
+        sum(k * n)::double as skn,
+        sum(n * n)::double as snn
+    from grouped
+    group by all
+    union all by name
+    select * from part_sums
 ),
 
 counts as (
@@ -50,13 +53,13 @@ counts as (
     -- exact in doubles): one aggregation instead of a window pass over the letters.
     select
         {names},
-        sum(n)::bigint as decisions,
-        sum(k)::bigint as overturned,
-        count(*) as letters,
-        sum(k * k)::double as skk,
-        sum(k * n)::double as skn,
-        sum(n * n)::double as snn
-    from per_letter
+        sum(decisions)::bigint as decisions,
+        sum(overturned)::bigint as overturned,
+        sum(letters)::bigint as letters,
+        sum(skk) as skk,
+        sum(skn) as skn,
+        sum(snn) as snn
+    from sums
     group by all
 ),
 
