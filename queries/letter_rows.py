@@ -92,3 +92,13 @@ def letter_part(
     value = getattr(f, field, None)
     one_value = value is None or isinstance(value, bool) or len(value) <= 1
     return Part(PART_FIELDS[field]) if field in keys or one_value else None
+
+
+def first_row(
+    con: duckdb.DuckDBPyConnection, f: Filters, where: str, *keys: str | None
+) -> str | None:
+    """The condition picking one row per matching (group, letter), or None (regroup items):
+    the part's flag on decision_facts, else item 1 of letters that match whole."""
+    if (part := letter_part(con, f, where, *keys)) is not None:
+        return part.first
+    return "item_no = 1" if whole_letters(f, *keys) else None
