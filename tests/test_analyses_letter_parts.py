@@ -13,13 +13,14 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import queries as q
-from queries import case_level, clustered
+from queries import case_level, clustered, rates
 from queries.derived import PART_COLUMNS, refresh_derived
 from queries.filters import Filters
 from queries.group_trend import group_trend
 from queries.letter_rows import Part, letter_part
 from tests.analysesdb import make_analysis_rows, raw
 from tests.querydb import SCHEMA, insert
+from tests.test_search_index import demo_db
 
 timeliness = importlib.import_module("queries.timeliness")  # the package re-exports the function
 
@@ -131,3 +132,33 @@ def test_part_paths_equal_the_general_path(db, monkeypatch, case):
     for a, b in zip(fast, slow, strict=True):
         assert a.height > 0
         assert_frame_equal(a, b, check_exact=False, rel_tol=1e-12)
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    return demo_db(tmp_path_factory.mktemp("indexed") / "imr.duckdb")
+
+
+@pytest.mark.parametrize("text", ["request", "documentation"])
+@pytest.mark.parametrize(
+    "others",
+    [{}, {"service_category": ("Pharmaceuticals",)}, {"priority": ("Standard",)}],
+)
+def test_summary_of_a_text_in_most_rows_equals_the_general_path(indexed, monkeypatch, text, others):
+    f = Filters(text=text, **others)
+    taken = []
+    real = rates._summary_misses
+    monkeypatch.setattr(rates, "_summary_misses", lambda *a: taken.append(1) or real(*a))
+    with q.open_db(indexed) as con:
+        fast = rates.summary(con, f)
+        assert taken and fast["decisions"][0] > 0  # the misses path answered
+        monkeypatch.setattr(rates, "_summary_misses", lambda *a: None)
+        slow = rates.summary(con, f)
+        words = con.sql(
+            "select count(distinct letter_no) from decision_facts where decision_no in "
+            "(select decision_no from decisions where service ilike $w or rationale ilike $w)",
+            params={"w": f"%{text}%"},
+        ).fetchall()[0][0]
+    assert_frame_equal(fast, slow)
+    if not others:  # (ILIKE is not the index's stemming: only a loose check)
+        assert abs(fast["letters"][0] - words) <= 0.2 * words
