@@ -71,3 +71,16 @@ def bound(
         return
     with registered(con, fulltext.keys(index, f.text)) as name:
         yield f.where(text_table=name, prefix=prefix)
+
+
+@contextmanager
+def text_misses(con: duckdb.DuckDBPyConnection, f: Filters) -> Iterator[str | None]:
+    """The registered relation (column `rowid`) of the decision numbers `f.text` misses,
+    when the index answers the text in that form (a text in most rows); else None."""
+    index = index_of(con) if f.text else None
+    misses = fulltext.misses(index, f.text) if index is not None else None
+    if misses is None:
+        yield None
+        return
+    with registered(con, misses) as name:
+        yield name

@@ -11,7 +11,7 @@ from queries.binding import bound
 from queries.clustered import clustered_difference, clustered_rate_by
 from queries.filters import Filters
 from queries.grouping import mark_partial, period_sql, span
-from queries.letter_rows import whole_letters
+from queries.letter_rows import first_row
 from queries.runner import run
 from queries.vocab import MIN_N
 
@@ -19,13 +19,20 @@ from queries.vocab import MIN_N
 OUTCOME_ORDER = ("Upheld", "Partially Overturned", "Overturned")
 
 
-def _keys(f: Filters, grain: str | None) -> dict[str, str]:
-    """Grouping fragments, and which CTE gives one row per matching letter (see the SQL)."""
-    per_letter = "first_items" if whole_letters(f) else "grouped_letters"
+def _keys(
+    con: duckdb.DuckDBPyConnection, f: Filters, where: str, grain: str | None, sized: bool = False
+) -> dict[str, str]:
+    """Grouping fragments, and which CTE gives one row per matching letter (see the SQL).
+    `sized`: items_per_letter, whose whole-letter path counts rows, a part's its item count."""
+    first = first_row(con, f, where)
+    per_letter = "grouped_letters" if first is None else "first_items"
+    if sized and first is not None and first != "item_no = 1":
+        per_letter = "part_items"
+    out = {"per_letter": per_letter, "first": first or "false"}
     if grain is None:
-        return {"keys": "'all' as scope", "names": "scope", "dated": "", "per_letter": per_letter}
+        return {"keys": "'all' as scope", "names": "scope", "dated": "", **out}
     return {"keys": f"{period_sql(grain)} as period", "names": "period",
-            "dated": "where decision_date is not null", "per_letter": per_letter}  # fmt: skip
+            "dated": "where decision_date is not null", **out}  # fmt: skip
 
 
 def case_outcomes(
@@ -34,7 +41,7 @@ def case_outcomes(
     """Letters per case outcome (and period), with shares and 95 % Wilson intervals."""
     with bound(con, f) as (where, params):
         out = run(con, "case_outcomes", {**params, "outcomes": list(OUTCOME_ORDER)},
-                  where=where, **_keys(f, grain))  # fmt: skip
+                  where=where, **_keys(con, f, where, grain))  # fmt: skip
     return mark_partial(out, grain, *span(con, f)) if grain else out
 
 
@@ -43,7 +50,8 @@ def items_per_letter(
 ) -> pl.DataFrame:
     """Items per letter (mean, share of letters with more than one), per period or overall."""
     with bound(con, f) as (where, params):
-        out = run(con, "items_per_letter", params, where=where, **_keys(f, grain))
+        out = run(con, "items_per_letter", params, where=where,
+                  **_keys(con, f, where, grain, sized=True))  # fmt: skip
     return mark_partial(out, grain, *span(con, f)) if grain else out
 
 

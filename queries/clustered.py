@@ -14,9 +14,12 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from common.sqlfiles import render
 from queries.binding import bound
+from queries.connection import SQL_DIR
 from queries.filters import FilterError, Filters
 from queries.grouping import key_sql, mark_partial, period_sql, span
+from queries.letter_rows import Part, letter_part
 from queries.runner import run
 from queries.stats import chi2_p, fisher_exact_p, newcombe_diff
 from queries.vocab import MIN_N
@@ -40,6 +43,8 @@ def clustered_rate_by(
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
         raise FilterError(f"min_n must be a non-negative integer, got {min_n!r}")
     keys, names, expand, params = [], [], "", {"min_n": min_n}
+    label = "reviewer_state"  # the state's group label (its own, or the pooled one)
+    pooled = "false"  # rows a pooled group merges (counted per letter, not per part)
     if grain is not None:
         keys.append(f"{period_sql(grain)} as period")
         names.append("period")
@@ -47,22 +52,53 @@ def clustered_rate_by(
         expr, expand = key_sql(dimension)
         if top is not None:
             text = f"({expr})::varchar"
+            pooled = f"not list_contains($top, {text})"
             expr = f"case when list_contains($top, {text}) then {text} else $other end"
+            label = expr
             params.update(top=list(top), other=other)
         keys.append(f"{expr} as {dimension}")
         names.append(dimension)
     if not keys:
         keys, names = ["'all' as scope"], ["scope"]
     order = ", ".join(names) if grain else "decisions desc, " + ", ".join(names)
+    dated = "decision_date is not null" if grain else "true"
+    frame = {"keys": ", ".join(keys), "names": ", ".join(names), "dated": dated}
     with bound(con, f) as (where, bound_params):
+        part = letter_part(con, f, where, dimension)
+        if part is None:  # every row grouped per letter
+            counts, pooled = _part_counts(part, frame, expand, pooled), "true"
+        elif dimension == "reviewer_state":  # pooled states too: from their lists
+            counts, pooled = _state_counts(part, frame, keys[:-1], label), "false"
+        else:
+            counts = _part_counts(part, frame, expand, pooled)
         out = run(
             con, "clustered_rates", {**bound_params, **params},
-            where=where, keys=", ".join(keys), names=", ".join(names), expand=expand,
-            dated="where decision_date is not null" if grain else "", order=order,
+            where=where, expand=expand, order=order, pooled=pooled, part_counts=counts,
+            **frame,
         )  # fmt: skip
     if grain is None:
         return out
     return mark_partial(out, grain, *span(con, f))
+
+
+def _part_counts(part: Part | None, frame: dict[str, str], expand: str, pooled: str) -> str:
+    """clustered_part_counts.sql: sums over whole parts' first rows (none without a part)."""
+    if part is None:
+        cols = {"first": "false", "part_n": "0", "part_k": "0"}
+    else:
+        cols = {"first": part.first, "part_n": part.items, "part_k": part.overturned}
+    return render(SQL_DIR, "clustered_part_counts", expand=expand, pooled=pooled, **cols, **frame)
+
+
+def _state_counts(part: Part, frame: dict[str, str], other_keys: list[str], label: str) -> str:
+    """clustered_part_state_counts.sql: the part sums per state list, spread over its states."""
+    other_names = [k.rsplit(" as ", 1)[1] for k in other_keys]
+    return render(
+        SQL_DIR, "clustered_part_state_counts", first=part.first, part_n=part.items,
+        part_k=part.overturned, names=frame["names"], dated=frame["dated"], label=label,
+        other_keys="".join(f"{n}, " for n in other_names),
+        other_key_exprs="".join(f"{k}, " for k in other_keys),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,10 @@ DECISION_HASHED = (
     ("coalesce(ca_mtus_chapter, 'none')", "ca_mtus_chapter"),
     ("coalesce(imr_mtus_chapter, 'none')", "imr_mtus_chapter"),
 )
+# Per-letter flags and counts decision_facts adds (sql/derived_facts_rows.sql): a table built
+# by older code lacks some, and is then no cache of today's rows (rebuilt by the next ingest).
+PARTS = ("letter", "category", "partly", "agreement")
+PART_COLUMNS = tuple(f"{p}_{c}" for p in PARTS for c in ("first", "items", "overturned"))
 OPTIONAL_HASHED = ("decision_no",)  # decisions columns items.sql copies once they exist
 _fresh_cache: dict[str, tuple[str, bool]] = {}  # db path -> (db_version, fresh)
 
@@ -96,9 +100,21 @@ def facts_fingerprint(con: duckdb.DuckDBPyConnection, facts: str) -> dict[str, o
     return dict(zip(rel.columns, rel.fetchall()[0], strict=True))
 
 
+def agreement_label() -> str:
+    """The guideline-agreement label (sql/agreement_label.sql) as one SQL expression."""
+    lines = render(SQL_DIR, "agreement_label").splitlines()
+    return "(" + " ".join(x for x in lines if not x.lstrip().startswith("--")) + ")"
+
+
 def facts_rows(letters: str = "true") -> str:
     """The SELECT of decision_facts rows for the letters passing `letters` (code-made)."""
-    return render(SQL_DIR, "derived_facts_rows", items=render(SQL_DIR, "items"), letters=letters)
+    return render(
+        SQL_DIR,
+        "derived_facts_rows",
+        items=render(SQL_DIR, "items"),
+        letters=letters,
+        agreement=agreement_label(),
+    )
 
 
 def write_state(con: duckdb.DuckDBPyConnection, fp: dict[str, object]) -> None:
@@ -164,7 +180,13 @@ def read_state(con: duckdb.DuckDBPyConnection) -> dict[str, object] | None:
         return None
     state = dict(zip(rel.columns, rows[0], strict=True))
     # an older layout (no ingested_through) built decision_facts without today's columns
-    return state if all(k in state for k in (*FINGERPRINT_KEYS, "ingested_through")) else None
+    if not all(k in state for k in (*FINGERPRINT_KEYS, "ingested_through")):
+        return None
+    return state if set(PART_COLUMNS) <= facts_columns(con) else None
+
+
+def facts_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {c[0] for c in con.execute("describe decision_facts").fetchall()}
 
 
 def _matches(con: duckdb.DuckDBPyConnection, fp: dict[str, object]) -> bool:

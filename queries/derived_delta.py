@@ -23,7 +23,9 @@ from queries.derived import (
     FACTS,
     FINGERPRINT_KEYS,
     LETTER_HASHED,
+    PART_COLUMNS,
     decision_hashed,
+    facts_columns,
     facts_fingerprint,
     facts_rows,
     fingerprint,
@@ -130,9 +132,8 @@ def _update_state_sets(con: duckdb.DuckDBPyConnection, gone: list[int], came: li
 
 def _facts_have_hashed_columns(con: duckdb.DuckDBPyConnection) -> bool:
     """decision_facts shows every hashed column (a new column in `decisions`: rebuild)."""
-    have = {c[0] for c in con.execute("describe decision_facts").fetchall()}
     wanted = {p[1] for p in (*LETTER_HASHED, *decision_hashed(con))}
-    return wanted | {"letter_first", "category_first", "state_set"} <= have
+    return wanted | {*PART_COLUMNS, "state_set"} <= facts_columns(con)
 
 
 def _options(con: duckdb.DuckDBPyConnection, rows: str) -> dict[str, list[object]]:

@@ -11,8 +11,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from common.sqlfiles import render
-from queries.connection import SQL_DIR
+from queries.derived import agreement_label
 from queries.filters import FilterError, Filters
 from queries.rates import data_span
 from queries.vocab import DIMENSIONS, GRAINS
@@ -44,8 +43,7 @@ def key_sql(name: str) -> tuple[str, str]:
     if name == "reviewer_state":
         return "reviewer_state", ", unnest(reviewer_states) as reviewer_state"
     if name == "guideline_agreement":
-        lines = render(SQL_DIR, "agreement_label").splitlines()
-        return "(" + " ".join(x for x in lines if not x.lstrip().startswith("--")) + ")", ""
+        return agreement_label(), ""
     return name, ""
 
 

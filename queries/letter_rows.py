@@ -10,8 +10,11 @@ items per letter (1.5 s at full scale), and its item count is its rows' count. I
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
+import duckdb
+
+from queries.derived import FACTS, items_sql
 from queries.filters import Filters
 
 # Filters fields that are the letter's (the same on every item of a letter).
@@ -38,3 +41,64 @@ def whole_letters(f: Filters, *keys: str | None) -> bool:
         if getattr(f, name) != getattr(empty, name):
             return False
     return all(k is None or k in LETTER_KEYS for k in keys)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a letter that decision_facts flags and counts (sql/derived_facts_rows.sql):
+    its first row (`first`) stands for it, carrying its items and overturned items."""
+
+    name: str
+
+    @property
+    def first(self) -> str:
+        return f"{self.name}_first"
+
+    @property
+    def items(self) -> str:
+        return f"{self.name}_items"
+
+    @property
+    def overturned(self) -> str:
+        return f"{self.name}_overturned"
+
+
+# Item fields a part is cut by: a grouping by one of them (or a filter to one of its values)
+# selects whole parts of each letter.
+PART_FIELDS = {"service_category": "category", "partly_authorized": "partly",
+               "guideline_agreement": "agreement"}  # fmt: skip
+
+
+def letter_part(
+    con: duckdb.DuckDBPyConnection, f: Filters, where: str, *keys: str | None
+) -> Part | None:
+    """The part of a letter that the filters and grouping `keys` select whole, or None.
+
+    When every filter and key is a letter field, a letter matches whole (`letter`); when the
+    only item field is one part field, grouped by it or filtered to one value, the letter's
+    items of each value match whole (e.g. `category`). Then per (group, letter) counts are
+    the part's own and need no regrouping of items. Text, other item fields, or the join
+    fallback (no decision_facts): None, the general path.
+    """
+    if f.text or items_sql(con, needs_rationale="rationale" in where) != FACTS:
+        return None
+    empty = Filters()
+    filtered = {x.name for x in fields(Filters) if getattr(f, x.name) != getattr(empty, x.name)}
+    item_fields = (filtered - LETTER_FILTERS) | {k for k in keys if k and k not in LETTER_KEYS}
+    if not item_fields:
+        return Part("letter")
+    if len(item_fields) != 1 or (field := item_fields.pop()) not in PART_FIELDS:
+        return None
+    value = getattr(f, field, None)
+    one_value = value is None or isinstance(value, bool) or len(value) <= 1
+    return Part(PART_FIELDS[field]) if field in keys or one_value else None
+
+
+def first_row(
+    con: duckdb.DuckDBPyConnection, f: Filters, where: str, *keys: str | None
+) -> str | None:
+    """The condition picking one row per matching (group, letter), or None (regroup items):
+    the part's flag on decision_facts, else item 1 of letters that match whole."""
+    if (part := letter_part(con, f, where, *keys)) is not None:
+        return part.first
+    return "item_no = 1" if whole_letters(f, *keys) else None

@@ -13,7 +13,7 @@ import polars as pl
 from queries.binding import bound
 from queries.filters import Filters
 from queries.grouping import key_sql, mark_partial, period_sql, span
-from queries.letter_rows import whole_letters
+from queries.letter_rows import first_row
 from queries.runner import run
 
 MEASURES = {
@@ -35,24 +35,24 @@ def timeliness(
     With neither `grain` nor `by`: one row per measure (`scope` = 'all').
     """
     keys, names, expand = [], [], ""
-    whole = whole_letters(f, by)
     if grain is not None:
         keys.append(f"{period_sql(grain)} as period")
         names.append("period")
-    if by is not None:
-        expr, expand = key_sql(by)
-        if whole and by == "reviewer_state":  # one row per letter: count each state once
-            expand = ", unnest(list_distinct(reviewer_states)) as reviewer_state"
-        keys.append(f"{expr} as {by}")
-        names.append(by)
-    if not keys:
-        keys, names = ["'all' as scope"], ["scope"]
     with bound(con, f) as (where, params):
+        first = first_row(con, f, where, by)
+        if by is not None:
+            expr, expand = key_sql(by)
+            if first and by == "reviewer_state":  # one row per letter: count each state once
+                expand = ", unnest(list_distinct(reviewer_states)) as reviewer_state"
+            keys.append(f"{expr} as {by}")
+            names.append(by)
+        if not keys:
+            keys, names = ["'all' as scope"], ["scope"]
         out = run(
             con, "timeliness", params,
             where=where, keys=", ".join(keys), names=", ".join(names), expand=expand,
             dated="decision_date is not null" if grain else "true",
-            letter_rows="first_items" if whole else "letter_groups",
+            letter_rows="first_items" if first else "letter_groups", first=first or "false",
             order=", ".join([*names, "measure"]),
         )  # fmt: skip
     return mark_partial(out, grain, *span(con, f)) if grain else out

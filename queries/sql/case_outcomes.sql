@@ -2,15 +2,15 @@
 -- overturned, each with its share of the letters and a 95 % Wilson interval. A letter counts
 -- when any of its decisions match the filters; its outcome is the whole letter's. Every
 -- (key, outcome) pair appears, zero-filled. {per_letter} names the CTE that gives one row per
--- matching letter (queries/letter_rows.py): `first_items` when every filter is a letter field
--- (a letter matches with all its items, so its item 1 is the letter: no regrouping of every
--- item), else `grouped_letters`.
+-- matching letter (queries/letter_rows.py): `first_items` when the filters select whole
+-- letters or one whole part of each ({first}: item 1, or the part's first row: no regrouping
+-- of every item), else `grouped_letters`.
 with filtered as (
     select * from ({items}) as items where {where}
 ),
 
 first_items as (
-    select letter_no, decision_date, case_outcome from filtered where item_no = 1
+    select letter_no, decision_date, case_outcome from filtered where {first}
 ),
 
 grouped_letters as (

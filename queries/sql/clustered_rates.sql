@@ -6,7 +6,12 @@
 -- at the effective size N / deff (deff floored at 1, so it is never narrower than Wilson's).
 -- {keys}: code-made grouping expressions; {expand} may unnest reviewer states; {dated}
 -- keeps dated decisions only when a key is a period.
-with filtered as (
+-- A (group, letter)'s n and k come from one of two places (queries/clustered.py): when the
+-- filters and keys select whole parts of letters (queries/letter_rows.py), from the part's
+-- first row, which carries the part's counts (clustered_part_counts.sql, or
+-- clustered_part_state_counts.sql by state list), so no regrouping of items; else, and for
+-- the rows a pooled "other" group merges, by grouping the rows per letter.
+with filtered as not materialized (  -- read by both paths: not copied
     select * from ({items}) as items where {where}
 ),
 
@@ -15,13 +20,32 @@ expanded as (
 ),
 
 keyed as (
-    select {keys}, letter_no, overturned from expanded {dated}
+    select {keys}, letter_no, overturned from expanded where {dated} and {pooled}
 ),
 
-per_letter as (
+grouped as (
     select {names}, letter_no, count(*) as n, count(*) filter (where overturned) as k
     from keyed
     group by all
+),
+
+part_sums as (
+    {part_counts}
+),
+
+sums as (
+    select
+        {names},
+        count(*)::bigint as letters,
+        sum(n)::bigint as decisions,
+        sum(k)::bigint as overturned,
+        sum(k * k)::double as skk,
+        sum(k * n)::double as skn,
+        sum(n * n)::double as snn
+    from grouped
+    group by all
+    union all by name
+    select * from part_sums
 ),
 
 counts as (
@@ -29,13 +53,13 @@ counts as (
     -- exact in doubles): one aggregation instead of a window pass over the letters.
     select
         {names},
-        sum(n)::bigint as decisions,
-        sum(k)::bigint as overturned,
-        count(*) as letters,
-        sum(k * k)::double as skk,
-        sum(k * n)::double as skn,
-        sum(n * n)::double as snn
-    from per_letter
+        sum(decisions)::bigint as decisions,
+        sum(overturned)::bigint as overturned,
+        sum(letters)::bigint as letters,
+        sum(skk) as skk,
+        sum(skn) as skn,
+        sum(snn) as snn
+    from sums
     group by all
 ),
 

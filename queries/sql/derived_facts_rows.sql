@@ -1,16 +1,74 @@
 -- decision_facts rows for the letters that pass {letters} (all of them, or the few an
--- incremental refresh adds): the `items` relation without the rationale, plus two flags
--- that count letters without grouping 3 M rows per letter (queries/rates.py):
--- `letter_first` marks a letter's first item, `category_first` its first item of each service
--- category. Both are per letter, so a subset of letters gets the same flags as the whole.
+-- incremental refresh adds): the `items` relation without the rationale, plus flags and
+-- counts that answer letter-level questions without grouping 3 M rows per letter
+-- (queries/rates.py, queries/letter_rows.py). Each marks or counts one part of a letter:
+--   the letter:                            letter_first, letter_items, letter_overturned
+--   its items of one service category:     category_first, category_items, category_overturned
+--   its partly authorised / denied items:  partly_first, partly_items, partly_overturned
+--   its items of one guideline agreement:  agreement_first, agreement_items, agreement_overturned
+-- (`_first`: the part's first item; `_items`, `_overturned`: the part's counts, on every row of
+-- the part.) All are per letter, so a subset of letters gets the same values as the whole.
 -- `state_set` names the letter's list of states (a hash: ~13 k distinct lists at full scale),
 -- so state filters and breakdowns work on an integer (state_set_members) instead of a list.
+-- Each part is counted by one aggregation joined back (4 windows cost ~2x the whole build).
+with items as (
+    select
+        items.* exclude (rationale),
+        ({agreement}) as guideline_agreement,
+        coalesce(partly_authorized::integer, -1) as partly_key  -- (a NULL key would join nothing)
+    from ({items}) as items
+    where {letters}
+),
+
+letter_part as (
+    select
+        letter_no, min(item_no) as first_no, count(*) as n,
+        count(*) filter (where overturned) as k
+    from items
+    group by all
+),
+
+category_part as (
+    select
+        letter_no, service_category, min(item_no) as first_no, count(*) as n,
+        count(*) filter (where overturned) as k
+    from items
+    group by all
+),
+
+partly_part as (
+    select
+        letter_no, partly_key, min(item_no) as first_no, count(*) as n,
+        count(*) filter (where overturned) as k
+    from items
+    group by all
+),
+
+agreement_part as (
+    select
+        letter_no, guideline_agreement, min(item_no) as first_no, count(*) as n,
+        count(*) filter (where overturned) as k
+    from items
+    group by all
+)
+
 select
-    items.* exclude (rationale),
+    items.* exclude (guideline_agreement, partly_key),
     hash(reviewer_states) as state_set,
-    row_number() over (partition by letter_no order by item_no) = 1 as letter_first,
-    row_number() over (
-        partition by letter_no, service_category order by item_no
-    ) = 1 as category_first
-from ({items}) as items
-where {letters}
+    items.item_no = l.first_no as letter_first,
+    items.item_no = c.first_no as category_first,
+    items.item_no = p.first_no as partly_first,
+    items.item_no = a.first_no as agreement_first,
+    l.n::integer as letter_items,
+    l.k::integer as letter_overturned,
+    c.n::integer as category_items,
+    c.k::integer as category_overturned,
+    p.n::integer as partly_items,
+    p.k::integer as partly_overturned,
+    a.n::integer as agreement_items,
+    a.k::integer as agreement_overturned
+from items
+join letter_part as l using (letter_no)
+join category_part as c using (letter_no, service_category)
+join partly_part as p using (letter_no, partly_key)
+join agreement_part as a using (letter_no, guideline_agreement)

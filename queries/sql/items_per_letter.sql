@@ -3,8 +3,10 @@
 -- A letter counts when any of its decisions match the filters. {per_letter} picks the path
 -- (queries/letter_rows.py): `first_items` when every filter is a letter field, so a matching
 -- letter matches with all its items, numbered 1..n: its items are its rows, and it has more
--- than one when it has an item 2 (one scan, no regrouping, no join); else `grouped_letters`
--- (distinct matching letters, their item_count from `letters`).
+-- than one when it has an item 2 (one scan, no regrouping, no join); `part_items` when the
+-- filters select one whole part of each letter on decision_facts ({first}: its first row,
+-- which carries the letter's item count); else `grouped_letters` (distinct matching letters,
+-- their item_count from `letters`).
 with filtered as (
     select * from ({items}) as items where {where}
 ),
@@ -16,6 +18,18 @@ first_items as (
         count(*) as items,
         count(*) filter (where item_no = 2) as multi_item_letters
     from filtered {dated}
+    group by all
+),
+
+part_items as (
+    -- one part of each matching letter selected whole: its first row carries the letter's
+    -- item count
+    select
+        {keys},
+        count(*) as letters,
+        sum(letter_items) as items,
+        count(*) filter (where letter_items > 1) as multi_item_letters
+    from (select * from filtered where {first}) as parts {dated}
     group by all
 ),
 

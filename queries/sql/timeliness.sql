@@ -8,8 +8,9 @@
 -- (a date misread or misprinted), counted as `negative`. The header dates are letter fields
 -- of `items` (the same on every item of a letter), so no join to `letters` is needed.
 -- {letter_rows} names the CTE giving one row per (group, letter) (queries/letter_rows.py):
--- `first_items` when every filter and key is a letter field (a letter's item 1 is the
--- letter: no regrouping of every item), else `letter_groups` (distinct matching letters).
+-- `first_items` when the filters and keys select whole letters, or whole parts of letters
+-- ({first}: a letter's item 1, or its part's first row on decision_facts: no regrouping of
+-- every item), else `letter_groups` (distinct matching letters).
 with filtered as (
     select * from ({items}) as items where {where}
 ),
@@ -28,7 +29,7 @@ letter_groups as (
 first_items as (
     select {keys}, letter_no, decision_date, date_assigned, ur_denial_date, application_received
     from expanded
-    where item_no = 1 and {dated}
+    where {first} and {dated}
 ),
 
 spans as (

@@ -1,0 +1,164 @@
+"""The per-letter part columns of decision_facts (sql/derived_facts_rows.sql) and the paths that
+read them (queries/letter_rows.py `letter_part`): the columns against a polars recompute from
+the raw rows, and every analysis read off the parts' first rows against the general path that
+regroups items per letter, on a database whose state lists sometimes name a state twice."""
+
+from __future__ import annotations
+
+import importlib
+
+import duckdb
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+import queries as q
+from queries import case_level, clustered, rates
+from queries.derived import PART_COLUMNS, refresh_derived
+from queries.filters import Filters
+from queries.group_trend import group_trend
+from queries.letter_rows import Part, letter_part
+from tests.analysesdb import make_analysis_rows, raw
+from tests.querydb import SCHEMA, insert
+from tests.test_search_index import demo_db
+
+timeliness = importlib.import_module("queries.timeliness")  # the package re-exports the function
+
+PARTS = {"letter": [], "category": ["service_category"], "partly": ["partly_authorized"],
+         "agreement": ["guideline_agreement"]}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("parts") / "imr.duckdb"
+    letters, items = make_analysis_rows()
+    for letter in letters[::7]:  # every 7th letter names its first state twice
+        letter["reviewer_states"] = [*letter["reviewer_states"], *letter["reviewer_states"][:1]]
+    with duckdb.connect(str(path)) as con:
+        con.sql(SCHEMA.read_text("utf-8"))
+        insert(con, letters, items)
+        refresh_derived(con)
+    return path
+
+
+def test_the_state_lists_repeat_a_state_somewhere(db):
+    with duckdb.connect(str(db), read_only=True) as con:
+        sql = (
+            "select count(*) from letters "
+            "where len(reviewer_states) > len(list_distinct(reviewer_states))"
+        )
+        assert con.sql(sql).fetchall()[0][0] > 10
+
+
+def test_part_columns_match_a_polars_recompute(db):
+    rows = raw(db)
+    want = rows.with_columns(
+        pl.col("partly_authorized").cast(pl.Int8).fill_null(-1).alias("partly"),
+        pl.col("guideline_agreement").alias("agreement"),
+    )
+    out = []
+    for part, cols in PARTS.items():
+        keys = ["letter_id", *(["partly"] if part == "partly" else
+                               ["agreement"] if part == "agreement" else cols)]  # fmt: skip
+        out += [
+            (pl.col("item_no") == pl.col("item_no").min().over(keys)).alias(f"{part}_first"),
+            pl.len().over(keys).cast(pl.Int32).alias(f"{part}_items"),
+            pl.col("overturned").cast(pl.Int32).sum().over(keys).cast(pl.Int32)
+            .alias(f"{part}_overturned"),
+        ]  # fmt: skip
+    want = want.select("letter_id", "item_no", *out)
+    columns = ", ".join(PART_COLUMNS)
+    with duckdb.connect(str(db), read_only=True) as con:
+        got = con.sql(f"select letter_id, item_no, {columns} from decision_facts").pl()
+    key = ["letter_id", "item_no"]
+    assert want["category_items"].max() > 1 and want["partly_overturned"].max() > 0
+    assert_frame_equal(got.sort(key), want.sort(key).select(got.columns))
+
+
+def test_which_part_a_query_reads(db):
+    con = q.open_db(db)
+    try:
+        assert letter_part(con, Filters(), "true") == Part("letter")
+        assert letter_part(con, Filters(), "true", "reviewer_state") == Part("letter")
+        one = Filters(service_category=("Surgery",), priority=("standard",))
+        assert letter_part(con, one, "true") == Part("category")
+        two = Filters(service_category=("Surgery", "Pharmaceuticals"))
+        assert letter_part(con, two, "true") is None
+        assert letter_part(con, two, "true", "service_category") == Part("category")
+        assert letter_part(con, Filters(), "true", "partly_authorized") == Part("partly")
+        assert letter_part(con, Filters(), "true", "guideline_agreement") == Part("agreement")
+        assert letter_part(con, Filters(drug_class=("Opioids",)), "true") is None
+        assert letter_part(con, Filters(text="zolpidem"), "true") is None
+    finally:
+        con.close()
+
+
+CASES = {
+    "none": Filters(),
+    "one category": Filters(service_category=("Pharmaceuticals",)),
+    "states and sex": Filters(reviewer_state=("Texas", "California"), patient_sex=("female",)),
+    "partly": Filters(partly_authorized=True),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_part_paths_equal_the_general_path(db, monkeypatch, case):
+    f = CASES[case]
+    calls = [
+        lambda con: clustered.clustered_rate_by(con, f),
+        lambda con: clustered.clustered_rate_by(con, f, grain="quarter"),
+        lambda con: clustered.clustered_rate_by(con, f, "reviewer_state", grain="year"),
+        lambda con: clustered.clustered_rate_by(con, f, "service_category"),
+        lambda con: clustered.clustered_rate_by(con, f, "partly_authorized"),
+        lambda con: clustered.clustered_rate_by(con, f, "guideline_agreement"),
+        lambda con: group_trend(con, f, "service_category", "year", k=3),
+        lambda con: group_trend(con, f, "reviewer_state", "year", k=2),
+        lambda con: case_level.case_outcomes(con, f, "year"),
+        lambda con: case_level.items_per_letter(con, f),
+        lambda con: case_level.items_per_letter(con, f, "quarter"),
+        lambda con: timeliness.timeliness(con, f, grain="year"),
+        lambda con: timeliness.timeliness(con, f, by="service_category"),
+        lambda con: timeliness.timeliness(con, f, by="reviewer_state"),
+    ]
+    con = q.open_db(db)
+    try:
+        fast = [call(con) for call in calls]
+        monkeypatch.setattr(clustered, "letter_part", lambda *a, **k: None)
+        for module in (case_level, timeliness):
+            monkeypatch.setattr(module, "first_row", lambda *a, **k: None)
+        slow = [call(con) for call in calls]
+    finally:
+        con.close()
+    for a, b in zip(fast, slow, strict=True):
+        assert a.height > 0
+        assert_frame_equal(a, b, check_exact=False, rel_tol=1e-12)
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    return demo_db(tmp_path_factory.mktemp("indexed") / "imr.duckdb")
+
+
+@pytest.mark.parametrize("text", ["request", "documentation"])
+@pytest.mark.parametrize(
+    "others",
+    [{}, {"service_category": ("Pharmaceuticals",)}, {"priority": ("Standard",)}],
+)
+def test_summary_of_a_text_in_most_rows_equals_the_general_path(indexed, monkeypatch, text, others):
+    f = Filters(text=text, **others)
+    taken = []
+    real = rates._summary_misses
+    monkeypatch.setattr(rates, "_summary_misses", lambda *a: taken.append(1) or real(*a))
+    with q.open_db(indexed) as con:
+        fast = rates.summary(con, f)
+        assert taken and fast["decisions"][0] > 0  # the misses path answered
+        monkeypatch.setattr(rates, "_summary_misses", lambda *a: None)
+        slow = rates.summary(con, f)
+        words = con.sql(
+            "select count(distinct letter_no) from decision_facts where decision_no in "
+            "(select decision_no from decisions where service ilike $w or rationale ilike $w)",
+            params={"w": f"%{text}%"},
+        ).fetchall()[0][0]
+    assert_frame_equal(fast, slow)
+    if not others:  # (ILIKE is not the index's stemming: only a loose check)
+        assert abs(fast["letters"][0] - words) <= 0.2 * words
