@@ -124,6 +124,7 @@ def rendered(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Path, str, set[str]]
 def analyses(con: duckdb.DuckDBPyConnection, f: q.Filters) -> None:
     """The analyses' queries (issue 14), each .sql file at least once."""
     q.clustered_rate_by(con, f, "guideline_agreement", grain="year")
+    q.clustered_rate_by(con, f, "reviewer_state")  # whole letters by state: the part sums
     q.timeliness(con, f, grain="quarter", by="reviewer_state")
     q.mix(con, f, "year", "drug_class", within="Pharmaceuticals")
     q.opioid_share(con, f, "year")
