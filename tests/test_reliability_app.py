@@ -258,6 +258,8 @@ def test_first_start_says_the_demo_quarantine_is_deliberate(
     monkeypatch.setattr(cli, "DEFAULT_DEMO_DIR", tmp_path / "demo")
     monkeypatch.setattr(cli, "build_demo_database", lambda *a, **k: RunSummary(quarantined=broken))
     monkeypatch.setattr(cli.os, "execv", lambda exe, args: served.extend(args))
+    for switch in ("IMR_DB", cli.WARMUP_SWITCH):  # the command sets them: restored afterwards,
+        monkeypatch.setenv(switch, "")  # or the worker's later app tests would warm up
     result = imr("app", "--db", tmp_path / "new.duckdb", "--demo")
     assert result.exit_code == 0, result.output
     assert "deliberate examples of bad input" in result.output and "Data page" in result.output
