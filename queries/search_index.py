@@ -78,10 +78,13 @@ def index_fresh(con: duckdb.DuckDBPyConnection, index_path: str | Path) -> bool:
         with closing(sqlite3.connect(f"file:{index_path}?mode=ro", uri=True)) as lite:
             docs = _meta_int(lite, "rows")  # count(*) of docs, kept beside it: 0.2-0.7 s
             row = lite.execute("select value from meta where key = 'mark'").fetchone()
+            sets_due = term_sets.due(lite, docs)  # an index from before the sets: a sync adds them
     except sqlite3.DatabaseError:
         return False
     mark = row[0] if row else None
-    return docs == total and (mark == (str(newest) if newest is not None else None))
+    return (
+        docs == total and (mark == (str(newest) if newest is not None else None)) and not sets_due
+    )
 
 
 def _usable(index_path: Path) -> bool:

@@ -291,6 +291,12 @@ def test_a_sync_extends_the_sets_and_an_old_index_gets_them(db, tmp_path):
     assert fulltext._hits(str(index), fulltext._version(index), "documentation").tolist() == (
         postings(index, "documentation")  # no sets: FTS5 alone
     )
+    with q.open_db(copy) as con:  # not fresh: the next ingest (or app start) adds the sets
+        assert not search_index.index_fresh(con, index)
+    q.build_search_index(copy)  # no letter to add: the sets alone
+    assert "document" in assert_sets_are_the_postings(index)
+    with q.open_db(copy) as con:
+        assert search_index.index_fresh(con, index)
     add_letters(copy, 20_000, 5, day=3)
     assert q.build_search_index(copy)["mode"] == "incremental"
     assert "document" in assert_sets_are_the_postings(index)  # re-picked from the rows now
