@@ -94,6 +94,8 @@ def main() -> None:
     results: dict[str, dict[str, dict[str, float]]] = {}
     for word in args.words:
         for label, spec in (("before", args.before), ("after", args.after)):
+            if spec is None:  # one checkout alone: its column only
+                continue
             code, db = spec.split(":", 1)
             load = os.getloadavg()[0]
             results.setdefault(word, {})[label] = {**child(code, db, word), "load": load}
