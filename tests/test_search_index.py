@@ -31,20 +31,8 @@ QUERIES = [*EXACT, "documentation", '"functional improvement"', "documented impr
 
 def demo_db(path, n_letters: int = 400, seed: int = 5):
     """Letters drawn by the demo generator, rows by the real normaliser, stored by the store."""
-    t, rng = tables(), random.Random(seed)
-    letters, decisions = [], []
-    for i in range(n_letters):
-        letter = draw_letter(i, rng, t)
-        row = letter_row(letter, text=f"letter {i}", source_path=f"generated://{i}",
-                         source_sha256=f"demo{i:012d}", page_count=3, is_demo=True)  # fmt: skip
-        row["ingested_at"] = datetime(2026, 1, 1, 9, 0, 0)
-        letters.append(row)
-        decisions.extend(decision_rows(letter, row["letter_id"]))
+    add_letters(path, 0, n_letters, day=1, seed=seed)
     with store.connect(path) as con:
-        for name, rows in (("letters", letters), ("decisions", decisions)):
-            con.register("frame", pl.DataFrame(rows, infer_schema_length=None))
-            con.execute(f"insert into {name} by name select * from frame")
-            con.unregister("frame")
         refresh_derived(con)
     q.build_search_index(path)
     return path
@@ -236,9 +224,9 @@ def assert_sets_are_the_postings(index) -> dict[str, list[int]]:
     return sets
 
 
-def add_letters(path, first: int, n: int, day: int) -> None:
+def add_letters(path, first: int, n: int, day: int, seed: int | None = None) -> None:
     """n more demo letters, ingested on a later day (what a sync picks up)."""
-    t, rng = tables(), random.Random(first)
+    t, rng = tables(), random.Random(first if seed is None else seed)
     letters, decisions = [], []
     for i in range(first, first + n):
         letter = draw_letter(i, rng, t)
