@@ -8,6 +8,7 @@ scipy / statsmodels for intervals. Nothing here imports the analyses' modules.
 
 from __future__ import annotations
 
+import importlib
 import math
 import random
 from datetime import date, timedelta
@@ -17,9 +18,12 @@ import duckdb
 import numpy as np
 import polars as pl
 import statsmodels.api as sm
+from polars.testing import assert_frame_equal
 from scipy.stats import binomtest
 from statsmodels.stats.proportion import proportion_confint
 
+import queries as q
+from queries import case_level, clustered
 from queries.derived import refresh_derived
 from tests.querydb import SCHEMA, expected_items, insert, make_rows
 
@@ -136,3 +140,21 @@ def wilson(k: int, n: int) -> tuple[float, float]:
     """The 95 % Wilson interval, by scipy (the independent side of the SQL macros)."""
     ci = binomtest(k, n).proportion_ci(method="wilson")
     return ci.low, ci.high
+
+
+def assert_fast_paths_equal_the_general_path(db: Path, calls, monkeypatch) -> None:
+    """Each call twice on one connection: as written (letter parts / first rows where the
+    filters allow), then with both shortcuts refused; the frames must agree exactly."""
+    timeliness = importlib.import_module("queries.timeliness")  # the package re-exports it
+    con = q.open_db(db)
+    try:
+        fast = [call(con) for call in calls]
+        monkeypatch.setattr(clustered, "letter_part", lambda *a, **k: None)
+        for module in (case_level, timeliness):
+            monkeypatch.setattr(module, "first_row", lambda *a, **k: None)
+        slow = [call(con) for call in calls]
+    finally:
+        con.close()
+    for a, b in zip(fast, slow, strict=True):
+        assert a.height > 0
+        assert_frame_equal(a, b, check_exact=False, rel_tol=1e-12)

@@ -18,7 +18,7 @@ from queries.derived import PART_COLUMNS, refresh_derived
 from queries.filters import Filters
 from queries.group_trend import group_trend
 from queries.letter_rows import Part, letter_part
-from tests.analysesdb import make_analysis_rows, raw
+from tests.analysesdb import assert_fast_paths_equal_the_general_path, make_analysis_rows, raw
 from tests.querydb import SCHEMA, insert
 from tests.test_search_index import demo_db
 
@@ -120,18 +120,7 @@ def test_part_paths_equal_the_general_path(db, monkeypatch, case):
         lambda con: timeliness.timeliness(con, f, by="service_category"),
         lambda con: timeliness.timeliness(con, f, by="reviewer_state"),
     ]
-    con = q.open_db(db)
-    try:
-        fast = [call(con) for call in calls]
-        monkeypatch.setattr(clustered, "letter_part", lambda *a, **k: None)
-        for module in (case_level, timeliness):
-            monkeypatch.setattr(module, "first_row", lambda *a, **k: None)
-        slow = [call(con) for call in calls]
-    finally:
-        con.close()
-    for a, b in zip(fast, slow, strict=True):
-        assert a.height > 0
-        assert_frame_equal(a, b, check_exact=False, rel_tol=1e-12)
+    assert_fast_paths_equal_the_general_path(db, calls, monkeypatch)
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,16 @@ from dataclasses import fields
 
 import polars as pl
 import pytest
-from polars.testing import assert_frame_equal
 
-import queries as q
 from queries import case_level, letter_rows
 from queries.filters import Filters
 from queries.grouping import GROUPINGS
-from tests.analysesdb import FILTER_CASES, build_analyses_db, raw
+from tests.analysesdb import (
+    FILTER_CASES,
+    assert_fast_paths_equal_the_general_path,
+    build_analyses_db,
+    raw,
+)
 
 timeliness = importlib.import_module("queries.timeliness")  # the package re-exports the function
 
@@ -76,14 +79,4 @@ def test_fast_path_equals_the_general_path(db, monkeypatch, case, grain):
         lambda con: timeliness.timeliness(con, f, by="reviewer_state"),
         lambda con: timeliness.timeliness(con, f, by="priority"),
     ]
-    con = q.open_db(db)
-    try:
-        fast = [call(con) for call in calls]
-        for module in (case_level, timeliness):
-            monkeypatch.setattr(module, "first_row", lambda *a, **k: None)
-        slow = [call(con) for call in calls]
-    finally:
-        con.close()
-    for a, b in zip(fast, slow, strict=True):
-        assert a.height > 0
-        assert_frame_equal(a, b, check_exact=False, rel_tol=1e-12)
+    assert_fast_paths_equal_the_general_path(db, calls, monkeypatch)
