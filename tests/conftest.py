@@ -68,6 +68,30 @@ def _shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root  # the run's folder
 
 
+# The heaviest test files (CPU s in a full run, 2026-12-02: browser 51, app 49, fast paths 36
+# in one test, warm-up 27, fetch 25 + 20, app report 17, app analyses 15, search index 13).
+# `--dist loadfile` hands whole files to whichever worker is free, in collection order
+# (`--no-loadscope-reorder`; xdist's own order, most tests first, sent the one-test 36 s
+# file near the end): longest first, so the two workers finish together. The other files
+# keep their order after these; a name no longer here only loses its place.
+HEAVY_FILES_FIRST = (
+    "test_browser.py",
+    "test_app.py",
+    "test_queries_fast_paths.py",
+    "test_app_warmup.py",
+    "test_fetch_cli.py",
+    "test_fetch_walk.py",
+    "test_app_report.py",
+    "test_app_analyses.py",
+    "test_search_index.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: k for k, name in enumerate(HEAVY_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: file order kept
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """When a collected test needs `plumber_cache`, start extracting it in a background
     process at once (one per run, whichever worker comes first): the workers go on with
