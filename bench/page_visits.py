@@ -50,7 +50,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 RUNNING = '[data-testid="stStatusWidget"]'
 CHART = '[data-testid="stVegaLiteChart"]'
-MARKS = f"{CHART} svg.marks"
+MARKS = f"{CHART} .marks"
 # url path -> (sidebar link text, selector that shows the page's content is drawn)
 PAGES = {
     "": ("Overview", MARKS),
