@@ -17,8 +17,9 @@ no change, Streamlit's running indicator gone, the page's content selector prese
 from the page's own clock, so the quiet wait itself is not counted. A full load is also
 broken down on the page's timeline (navigation start = 0): HTML, the last script
 downloaded, DOMContentLoaded, websocket created / open / first / last message, first
-content, first Vega chart container and its SVG; plus the renderer's main-thread CPU
-(Chrome's Performance.getMetrics: script, layout + style) and the server's CPU seconds.
+content, first Vega chart container and its marks (canvas or SVG); plus the renderer's
+main-thread CPU (Chrome's Performance.getMetrics: script, layout + style) and the server's
+CPU seconds.
 
     .venv/bin/python bench/page_visits.py [--db data/imr.duckdb] [--rounds 3]
         [--app old=/work/wt-old[,DB]] [--minimal] [--label "..."]
@@ -378,7 +379,7 @@ def main() -> None:
     visits, parts = summarise(out)
     vcols = ["app", "visit", "page", "n", "p50 s", "p95 s", "browser CPU s", "server CPU s"]
     pcols = ["app", "browser", "page", "HTML", "last JS", "DOMContentLoaded", "ws created",
-             "ws open", "first msg", "last msg", "chart box", "chart SVG", "drawn",
+             "ws open", "first msg", "last msg", "chart box", "chart marks", "drawn",
              "script", "layout + style", "main-thread tasks", "JS kB", "charts"]  # fmt: skip
     show("Page visits (seconds until drawn)", vcols, visits)
     show("Full loads, median, seconds on the page's timeline", pcols, parts)
