@@ -19,7 +19,8 @@ broken down on the page's timeline (navigation start = 0): HTML, the last script
 downloaded, DOMContentLoaded, websocket created / open / first / last message, first
 content, first Vega chart container and its marks (canvas or SVG); plus the renderer's
 main-thread CPU (Chrome's Performance.getMetrics: script, layout + style) and the server's
-CPU seconds.
+CPU seconds; and the page's DOM elements once drawn (what the browser styles and lays out,
+and a figure the machine's load does not move).
 
     .venv/bin/python bench/page_visits.py [--db data/imr.duckdb] [--rounds 3]
         [--app old=/work/wt-old[,DB]] [--minimal] [--label "..."]
@@ -216,6 +217,7 @@ def full_load(context, v: Variant, path: str) -> dict:
     row["browser_cpu"] = cpu_spent(b0, browser_cpu({v.proc.pid}))
     after = _metrics(cdp)
     row |= {k: after.get(k, 0) - before.get(k, 0) for k in after}
+    row["nodes"] = page.evaluate("document.getElementsByTagName('*').length")
     row |= {"drawn": drawn, "server_cpu": cpu_seconds(v.proc.pid) - cpu0}
     page.close()
     return row
@@ -304,8 +306,9 @@ def summarise(out: dict) -> tuple[list[list[object]], list[list[object]]]:
             cpu = [f"{statistics.median(r[k] for r in rows):.2f}"
                    for k in ("script_cpu", "layout_cpu", "task_cpu")]  # fmt: skip
             kb = f"{statistics.median(r['js_kb'] for r in rows):,.0f}"
+            nodes = f"{statistics.median(r.get('nodes', 0) for r in rows):,.0f}"
             parts.append([label, kind.removeprefix("full load, "), f"/{path}",
-                          *(med(k) for k in keys), *cpu, kb, rows[0]["charts"]])  # fmt: skip
+                          *(med(k) for k in keys), *cpu, kb, rows[0]["charts"], nodes])  # fmt: skip
     return visits, parts
 
 
@@ -380,7 +383,8 @@ def main() -> None:
     vcols = ["app", "visit", "page", "n", "p50 s", "p95 s", "browser CPU s", "server CPU s"]
     pcols = ["app", "browser", "page", "HTML", "last JS", "DOMContentLoaded", "ws created",
              "ws open", "first msg", "last msg", "chart box", "chart marks", "drawn",
-             "script", "layout + style", "main-thread tasks", "JS kB", "charts"]  # fmt: skip
+             "script", "layout + style", "main-thread tasks", "JS kB", "charts",
+             "DOM elements"]  # fmt: skip
     show("Page visits (seconds until drawn)", vcols, visits)
     show("Full loads, median, seconds on the page's timeline", pcols, parts)
     if args.no_save:
