@@ -35,8 +35,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 RUNNING = '[data-testid="stStatusWidget"]'
 # page path -> selector that shows its content is drawn
 PAGES = {
-    "": '[data-testid="stVegaLiteChart"] svg.marks',
-    "breakdown": '[data-testid="stVegaLiteChart"] svg.marks',
+    "": '[data-testid="stVegaLiteChart"] .marks',
+    "breakdown": '[data-testid="stVegaLiteChart"] .marks',
     "compare": '[data-testid="stMetric"]',
     "cases": '[data-testid="stDataFrame"]',
     "data": '[data-testid="stMarkdown"]',

@@ -17,8 +17,10 @@ no change, Streamlit's running indicator gone, the page's content selector prese
 from the page's own clock, so the quiet wait itself is not counted. A full load is also
 broken down on the page's timeline (navigation start = 0): HTML, the last script
 downloaded, DOMContentLoaded, websocket created / open / first / last message, first
-content, first Vega chart container and its SVG; plus the renderer's main-thread CPU
-(Chrome's Performance.getMetrics: script, layout + style) and the server's CPU seconds.
+content, first Vega chart container and its marks (canvas or SVG); plus the renderer's
+main-thread CPU (Chrome's Performance.getMetrics: script, layout + style) and the server's
+CPU seconds; and the page's DOM elements once drawn (what the browser styles and lays out,
+and a figure the machine's load does not move).
 
     .venv/bin/python bench/page_visits.py [--db data/imr.duckdb] [--rounds 3]
         [--app old=/work/wt-old[,DB]] [--minimal] [--label "..."]
@@ -50,7 +52,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
 RUNNING = '[data-testid="stStatusWidget"]'
 CHART = '[data-testid="stVegaLiteChart"]'
-MARKS = f"{CHART} svg.marks"
+MARKS = f"{CHART} .marks"
 # url path -> (sidebar link text, selector that shows the page's content is drawn)
 PAGES = {
     "": ("Overview", MARKS),
@@ -215,6 +217,7 @@ def full_load(context, v: Variant, path: str) -> dict:
     row["browser_cpu"] = cpu_spent(b0, browser_cpu({v.proc.pid}))
     after = _metrics(cdp)
     row |= {k: after.get(k, 0) - before.get(k, 0) for k in after}
+    row["nodes"] = page.evaluate("document.getElementsByTagName('*').length")
     row |= {"drawn": drawn, "server_cpu": cpu_seconds(v.proc.pid) - cpu0}
     page.close()
     return row
@@ -303,8 +306,9 @@ def summarise(out: dict) -> tuple[list[list[object]], list[list[object]]]:
             cpu = [f"{statistics.median(r[k] for r in rows):.2f}"
                    for k in ("script_cpu", "layout_cpu", "task_cpu")]  # fmt: skip
             kb = f"{statistics.median(r['js_kb'] for r in rows):,.0f}"
+            nodes = f"{statistics.median(r.get('nodes', 0) for r in rows):,.0f}"
             parts.append([label, kind.removeprefix("full load, "), f"/{path}",
-                          *(med(k) for k in keys), *cpu, kb, rows[0]["charts"]])  # fmt: skip
+                          *(med(k) for k in keys), *cpu, kb, rows[0]["charts"], nodes])  # fmt: skip
     return visits, parts
 
 
@@ -378,8 +382,9 @@ def main() -> None:
     visits, parts = summarise(out)
     vcols = ["app", "visit", "page", "n", "p50 s", "p95 s", "browser CPU s", "server CPU s"]
     pcols = ["app", "browser", "page", "HTML", "last JS", "DOMContentLoaded", "ws created",
-             "ws open", "first msg", "last msg", "chart box", "chart SVG", "drawn",
-             "script", "layout + style", "main-thread tasks", "JS kB", "charts"]  # fmt: skip
+             "ws open", "first msg", "last msg", "chart box", "chart marks", "drawn",
+             "script", "layout + style", "main-thread tasks", "JS kB", "charts",
+             "DOM elements"]  # fmt: skip
     show("Page visits (seconds until drawn)", vcols, visits)
     show("Full loads, median, seconds on the page's timeline", pcols, parts)
     if args.no_save:

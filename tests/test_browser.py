@@ -1,7 +1,7 @@
 """One real-browser run: the app on a small database in headless Debian chromium.
 
-Checks what AppTest cannot: the Vega charts actually draw (SVG marks present) and no
-exception box appears. Screenshots go to tests/artifacts/ (git-ignored) for a human look.
+Checks what AppTest cannot: the Vega charts actually draw (a canvas of marks present) and
+no exception box appears. Screenshots go to tests/artifacts/ (git-ignored) for a human look.
 """
 
 from __future__ import annotations
@@ -114,6 +114,9 @@ def page():
         browser.close()
 
 
+MARKS = '[data-testid="stVegaLiteChart"] canvas.marks'  # the app draws charts on a canvas
+
+
 def _settle(page, selector: str) -> None:
     page.wait_for_selector(selector, timeout=20_000)
     page.wait_for_function(
@@ -124,10 +127,10 @@ def _settle(page, selector: str) -> None:
 
 def test_overview_draws_charts(server: str, page) -> None:
     page.goto(f"{server}/?cat=Pharmaceuticals")
-    _settle(page, '[data-testid="stVegaLiteChart"] svg.marks')
+    _settle(page, MARKS)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
-    assert page.locator('[data-testid="stVegaLiteChart"] svg.marks').count() >= 1
+    assert page.locator(MARKS).count() >= 1
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("Something went wrong").count() == 0
     assert "cat=Pharmaceuticals" in page.url  # the filter stayed in the URL
@@ -148,13 +151,13 @@ def test_case_page_by_url(server: str, page) -> None:
 )  # fmt: skip
 def test_every_chart_draws(server: str, page, name: str, at_least: int) -> None:
     page.goto(f"{server}/{name}")
-    _settle(page, '[data-testid="stVegaLiteChart"] svg.marks')
+    _settle(page, MARKS)
     page.wait_for_timeout(1000)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     charts = page.locator('[data-testid="stVegaLiteChart"]').count()
-    drawn = page.locator('[data-testid="stVegaLiteChart"] svg.marks').count()
+    drawn = page.locator(MARKS).count()
     assert charts >= at_least
-    assert drawn == charts  # Vega draws nothing (no svg) for a spec it rejects
+    assert drawn == charts  # Vega draws nothing (no canvas) for a spec it rejects
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
@@ -162,7 +165,7 @@ def test_every_chart_draws(server: str, page, name: str, at_least: int) -> None:
 def test_date_field_applies_on_enter_and_shows_the_whole_date(server: str, page, width) -> None:
     page.set_viewport_size({"width": width, "height": 1000})
     page.goto(f"{server}/")
-    _settle(page, '[data-testid="stVegaLiteChart"] svg.marks')
+    _settle(page, MARKS)
     box = page.get_by_role("textbox", name="Decided from")
     box.fill("2017-03-15")
     box.press("Enter")  # no blur: Enter alone must apply it

@@ -37,6 +37,17 @@ def test_small_groups_are_grey_and_listed_after_ranked_ones() -> None:
     assert (whisker["x"]["field"], whisker["x2"]["field"]) == ("ci_low", "ci_high")
 
 
+def test_the_app_draws_charts_on_a_canvas_and_the_report_keeps_svg() -> None:
+    built = charts.rate_bars(BARS, "cat")
+    drawn = charts.for_browser(built).to_dict()
+    assert drawn["usermeta"] == {"embedOptions": {"renderer": "canvas"}}
+    assert "usermeta" not in built.to_dict()  # the chart the report exports is untouched
+    assert {k: v for k, v in drawn.items() if k != "usermeta"} == built.to_dict()
+    tagged = built.properties(usermeta={"note": "x", "embedOptions": {"padding": 4}})
+    kept = charts.for_browser(tagged).to_dict()["usermeta"]  # other options are kept
+    assert kept == {"note": "x", "embedOptions": {"padding": 4, "renderer": "canvas"}}
+
+
 def test_rate_bars_without_selection_has_no_params() -> None:
     spec = charts.rate_bars(BARS, "cat", selectable=False).to_dict()
     assert charts.SELECTION not in json.dumps(spec)  # a dangling reference breaks the chart

@@ -24,6 +24,19 @@ SELECTION = "pick"  # the name of the click selection on bar charts (read back b
 _BREAKPOINTS = Path(__file__).with_name("breakpoints.toml")
 
 
+def for_browser(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart as the app's pages draw it: on a canvas, not as SVG.
+
+    Vega's SVG renderer builds a DOM node (with ARIA attributes) for every mark, and the
+    browser styles and lays out each one again whenever a stretched chart is resized while
+    the page fills; a canvas is one element. Exported reports keep SVG (ui/report.py draws
+    the chart as it was built, without this).
+    """
+    meta = chart.usermeta if isinstance(chart.usermeta, dict) else {}
+    embed = {**meta.get("embedOptions", {}), "renderer": "canvas"}
+    return chart.properties(usermeta={**meta, "embedOptions": embed})
+
+
 def breakpoints() -> pl.DataFrame:
     """The policy changes to mark on time charts, from breakpoints.toml."""
     rows = tomllib.loads(_BREAKPOINTS.read_text())["breakpoint"]

@@ -1,5 +1,5 @@
-"""Small pieces every page shares: the demo banner, the small-data and link notices, the
-empty state and the upload box."""
+"""Small pieces every page shares: drawing a chart, the demo banner, the small-data and link
+notices, the empty state and the upload box."""
 
 from __future__ import annotations
 
@@ -9,8 +9,14 @@ import streamlit as st
 
 from common.writelock import WriterBusy
 from queries.vocab import MIN_N
-from ui import data, figures, upload, urlstate
+from ui import charts, data, figures, upload, urlstate
 from ui import format as fmt
+
+
+def draw(chart, **kwargs):
+    """`st.altair_chart` as every page draws a chart: stretched to the column, on a canvas
+    (`charts.for_browser`); returns the selection event like st.altair_chart does."""
+    return st.altair_chart(charts.for_browser(chart), **{"width": "stretch", **kwargs})
 
 
 def demo_banner(summary: Mapping[str, object]) -> None:

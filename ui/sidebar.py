@@ -20,6 +20,12 @@ from ui.urlstate import PAGE_KEYS
 MAIN_CHOICES = ("service_category", "service_subcategory", "drug_class", "reviewer_specialty")
 TRISTATE = {"any": None, "yes": True, "no": False}
 _SYNCED = "_filters_synced"  # the filter part of the URL as the widgets last wrote it
+# "More filters" (14 of the sidebar's 21 widgets) is drawn only while open: the browser
+# builds every widget of a collapsed expander, ~1/3 of a bare Streamlit page's CPU again.
+MORE = "flt_more"
+_OPEN_AT_START = "_more_filters_open_at_start"
+MORE_CHOICES = tuple(n for n in CHOICE_FIELDS if n not in MAIN_CHOICES)
+MORE_KEYS = (*MORE_CHOICES, *BOOL_FIELDS, "text")
 
 
 def _key(name: str) -> str:
@@ -80,15 +86,37 @@ def _widgets(options: Mapping[str, list[str]]) -> dict[str, object]:
             values[name] = None
     for name in MAIN_CHOICES:
         values[name] = _multiselect(name, options)
-    with st.expander("More filters"):
-        for name in CHOICE_FIELDS:
-            if name not in MAIN_CHOICES:
-                values[name] = _multiselect(name, options)
+    opened = st.session_state.setdefault(_OPEN_AT_START, _any_more())  # fixed for the session
+    more = st.expander("More filters", expanded=opened, key=MORE, on_change="rerun")
+    if more.open is False:  # closed: its widgets are not drawn, their values still apply
+        values |= {name: tuple(st.session_state.get(_key(name)) or ()) for name in MORE_CHOICES}
+        values |= {n: TRISTATE[st.session_state.get(_key(n)) or "any"] for n in BOOL_FIELDS}
+        values["text"] = st.session_state.get(_key("text")) or ""
+        return values
+    with more:
+        for name in MORE_CHOICES:
+            values[name] = _multiselect(name, options)
         for name in BOOL_FIELDS:
             choice = st.selectbox(DIMENSIONS[name], list(TRISTATE), key=_key(name))
             values[name] = TRISTATE[choice]
         values["text"] = st.text_input("Service or rationale contains", key=_key("text"))
     return values
+
+
+def _any_more() -> bool:
+    """Open "More filters" at first when one of them is set (a pasted link), so it shows.
+    Decided once per session: `expanded` is part of the expander's identity, so a value that
+    changed with the filters would close it under the analyst's hand."""
+    return any(st.session_state.get(_key(n)) not in (None, "", [], (), "any") for n in MORE_KEYS)
+
+
+def _keep_more() -> None:
+    """Streamlit forgets a widget's value on a run that does not draw it, and the More filters'
+    widgets are drawn only while their expander is open: carry their values as session state.
+    """
+    for name in MORE_KEYS:
+        if _key(name) in st.session_state:
+            st.session_state[_key(name)] = st.session_state[_key(name)]
 
 
 def _reset() -> None:
@@ -97,6 +125,7 @@ def _reset() -> None:
 
 def render(options: Mapping[str, list[str]]) -> Filters:
     """Draw the filters, keep the URL in step, and return the validated Filters."""
+    _keep_more()
     _sync_from_url(options)
     with st.sidebar:
         st.header("Filters")

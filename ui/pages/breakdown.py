@@ -10,7 +10,7 @@ from queries.filters import CHOICE_FIELDS
 from queries.vocab import DIMENSIONS, MIN_N
 from ui import charts, data, downloads, report_button, sidebar, takeaways, urlstate
 from ui import format as fmt
-from ui.common import demo_banner, empty, link_notices, small_data_notice
+from ui.common import demo_banner, draw, empty, link_notices, small_data_notice
 
 DRILL = {"service_category": "service_subcategory", "service_subcategory": "drug_class"}
 OTHERS = (
@@ -60,7 +60,7 @@ def bar_chart(dimension: str, filters, key: str):
     n_note = PER_STATE if dimension == "reviewer_state" else ""
     chart = charts.rate_bars(df, dimension, n_note=n_note)
     rep.add(DIMENSIONS[dimension], said, chart=chart, table=df)
-    return st.altair_chart(chart, width="stretch", on_select="rerun", key=key)
+    return draw(chart, on_select="rerun", key=key)
 
 
 def clear_pick() -> None:
@@ -102,6 +102,6 @@ st.markdown(
     f"than {min_n} decisions: not coloured, and not part of the colour scale."
 )
 heat = charts.heatmap(cells, "service_category", "reviewer_specialty")
-st.altair_chart(rep.add("Reviewer specialty × service category", chart=heat), width="stretch")
+draw(rep.add("Reviewer specialty × service category", chart=heat))
 downloads.buttons(local, key="breakdown", note="the decisions these charts count")
 report_button.button(rep, key="breakdown")

@@ -12,7 +12,7 @@ from queries.filters import CHOICE_FIELDS, FilterError
 from queries.vocab import DIMENSIONS, MIN_N
 from ui import charts, data, downloads, figures, report_button, sidebar, urlstate
 from ui import format as fmt
-from ui.common import demo_banner, link_notices, small_data_notice
+from ui.common import demo_banner, draw, link_notices, small_data_notice
 
 PERIOD = "period"
 FIELDS = [PERIOD, *(d for d in CHOICE_FIELDS if d in DIMENSIONS)]
@@ -99,7 +99,7 @@ with st.popover("Copy as plain text", icon=":material/content_copy:"):
 if all(r["decisions"] for r in rows):
     both = figures.groups_frame(rows, "AB")
     bars = charts.rate_bars(both, "group", selectable=False, keep_order=True)
-    st.altair_chart(rep.add("In words", result.sentence(), chart=bars, table=both), width="stretch")
+    draw(rep.add("In words", result.sentence(), chart=bars, table=both))
 else:
     rep.add("In words", result.sentence())
 

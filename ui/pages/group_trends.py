@@ -7,7 +7,7 @@ from queries.grouping import GROUPINGS
 from queries.vocab import GRAINS, MIN_N
 from ui import charts_analyses, data, downloads, report_button, sidebar
 from ui import takeaways_analyses as takeaways
-from ui.common import demo_banner, empty
+from ui.common import demo_banner, draw, empty
 
 CHOOSABLE = [g for g in GROUPINGS if g not in ("decision_year", "is_demo")]
 
@@ -27,7 +27,7 @@ changes = trend_changes(series)
 said = takeaways.group_changes(changes, grain)
 st.markdown(said)
 panels = charts_analyses.group_small_multiples(series)
-st.altair_chart(rep.add(f"By {GROUPINGS[dim]}", said, chart=panels, table=changes), width="stretch")
+draw(rep.add(f"By {GROUPINGS[dim]}", said, chart=panels, table=changes))
 st.caption(
     f"The {k} largest groups by dated decisions; the rest pooled as 'Other groups'. Band: 95 % "
     "interval allowing for items of one letter being alike (letter-clustered); grey points: "

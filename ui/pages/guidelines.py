@@ -5,7 +5,7 @@ import streamlit as st
 from queries.guideline_agreement import LEVELS
 from ui import charts_analyses, data, downloads, report_button, sidebar
 from ui import takeaways_analyses as takeaways
-from ui.common import demo_banner, empty
+from ui.common import demo_banner, draw, empty
 
 TITLES = {"source": "Guideline source", "chapter": "MTUS chapter"}
 
@@ -21,7 +21,7 @@ rates = data.agreement_rates(f)
 said = takeaways.agreement(rates)
 st.markdown(said)
 bars = charts_analyses.clustered_rate_bars(rates, "guideline_agreement")
-st.altair_chart(rep.add("Same or different source", said, chart=bars, table=rates), width="stretch")
+draw(rep.add("Same or different source", said, chart=bars, table=rates))
 st.caption(
     "Same source: the reviewer relied on the source the claims administrator cited (MTUS, ODG, "
     "ACOEM non-MTUS, other). A grouping computed per decision, not a sidebar filter. Whiskers: "
@@ -35,7 +35,7 @@ level = st.segmented_control(
 table = data.agreement_table(f, level)
 st.subheader(f"{TITLES[level]}: claims administrator x IMR reviewer")
 heat = charts_analyses.agreement_heatmap(table)
-st.altair_chart(rep.add(f"{TITLES[level]} cross-tab", chart=heat, table=table), width="stretch")
+draw(rep.add(f"{TITLES[level]} cross-tab", chart=heat, table=table))
 st.caption(
     "Colour: overturn rate of the cell's decisions; number: decisions (n); faded: cells under "
     "the minimum n. Rows: what the claims administrator cited; columns: what the IMR reviewer "

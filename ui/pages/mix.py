@@ -6,7 +6,7 @@ from queries.mix import PHARMA
 from queries.vocab import GRAINS
 from ui import charts_analyses, data, downloads, report_button, sidebar
 from ui import takeaways_analyses as takeaways
-from ui.common import demo_banner, empty
+from ui.common import demo_banner, draw, empty
 
 LEVELS = {
     "Service category": ("service_category", None),
@@ -34,7 +34,7 @@ else:
     area = rep.add(
         f"Share of decisions: {choice}", chart=charts_analyses.mix_area(shares), table=shares
     )
-    st.altair_chart(area, width="stretch")
+    draw(area)
     st.caption(
         "Share of dated decisions per period (the eight largest values; the rest grey). Red "
         f"dashed lines: policy breakpoints. {s['undated_letters']:,} undated letters are left "
@@ -53,7 +53,7 @@ else:
     line = charts_analyses.share_line(
         opioids, title="Opioid share", k="opioid_decisions", n="pharma_decisions"
     )
-    st.altair_chart(rep.add("Opioid share", said, chart=line, table=opioids), width="stretch")
+    draw(rep.add("Opioid share", said, chart=line, table=opioids))
     st.caption("Band: 95 % Wilson interval. DWC reports this share every year.")
     downloads.frame_csv(opioids, f"imr-opioid-share-by-{grain}.csv", key="mix_opioid_csv")
 report_button.button(rep, key="mix")

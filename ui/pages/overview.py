@@ -5,7 +5,7 @@ import streamlit as st
 from queries.vocab import GRAINS, MIN_N
 from ui import charts, data, downloads, figures, report_button, sidebar, takeaways, urlstate
 from ui import format as fmt
-from ui.common import demo_banner, empty, link_notices, small_data_notice
+from ui.common import demo_banner, draw, empty, link_notices, small_data_notice
 
 st.title("IMR outcomes")
 f = sidebar.current()
@@ -47,8 +47,8 @@ sentence = takeaways.trend(trend, grain)
 st.markdown(fmt.md(sentence))
 if not trend.is_empty():
     rates, volume = charts.trend_chart(trend, grain=grain, line=takeaways.has_trend(trend))
-    st.altair_chart(rep.add("Overturn rate over time", sentence, chart=rates), width="stretch")
-    st.altair_chart(rep.add("Decisions per period", chart=volume, table=trend), width="stretch")
+    draw(rep.add("Overturn rate over time", sentence, chart=rates))
+    draw(rep.add("Decisions per period", chart=volume, table=trend))
     st.caption(
         "Dashed lines: MTUS Chronic Pain & Opioid update (Dec 2017), MTUS Drug Formulary "
         "(Jan 2018), COVID-19 (2020), where they fall inside the data. Grey bars: decisions "

@@ -6,7 +6,7 @@ from queries.standardised import FUNNEL_DIMENSIONS
 from queries.vocab import DIMENSIONS
 from ui import charts_analyses, data, downloads, report_button, sidebar
 from ui import takeaways_analyses as takeaways
-from ui.common import demo_banner, empty
+from ui.common import demo_banner, draw, empty
 
 st.title("Reviewers")
 f = sidebar.current()
@@ -25,16 +25,14 @@ st.subheader("Raw and adjusted for service mix")
 method = takeaways.adjustment_method(groups)
 raw = charts_analyses.raw_vs_adjusted(groups, label)
 raw = rep.add(f"{label}: raw and adjusted", said, chart=raw, table=groups, note=method)
-st.altair_chart(raw, width="stretch")
+draw(raw)
 st.caption(method)
 
 st.subheader("Funnel plot")
 if groups["expected"].drop_nulls().is_empty():
     st.info("No expected overturns to compare against under these filters.")
 else:
-    st.altair_chart(
-        rep.add("Funnel plot", chart=charts_analyses.funnel(groups, label)), width="stretch"
-    )
+    draw(rep.add("Funnel plot", chart=charts_analyses.funnel(groups, label)))
     st.caption(
         "Method: each group's observed overturns are divided by those expected from its mix of "
         "service subcategories, and plotted against the expected count with the 95 % and "

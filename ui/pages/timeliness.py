@@ -7,7 +7,7 @@ from queries.timeliness import LIMIT_DAYS, MEASURES
 from queries.vocab import GRAINS
 from ui import charts_analyses, data, downloads, report_button, sidebar
 from ui import takeaways_analyses as takeaways
-from ui.common import demo_banner, empty
+from ui.common import demo_banner, draw, empty
 
 st.title("Timeliness")
 f = sidebar.current()
@@ -35,9 +35,7 @@ grain = c1.segmented_control("Period", GRAINS, default="quarter", key="tl_grain"
 measure = c2.selectbox("Measure", list(MEASURES), format_func=MEASURES.get, key="tl_measure")
 by_period = data.timeliness(f, grain=grain)
 lines = charts_analyses.timeliness_lines(by_period, measure, limit_days=LIMIT_DAYS)
-st.altair_chart(
-    rep.add(f"{MEASURES[measure]} by {grain}", chart=lines, table=by_period), width="stretch"
-)
+draw(rep.add(f"{MEASURES[measure]} by {grain}", chart=lines, table=by_period))
 st.caption(
     f"Lines: median, 90th percentile and mean days per {grain} of the decision date; grey "
     f"rule at {LIMIT_DAYS} days; red dashed lines: policy breakpoints. The first and last "
