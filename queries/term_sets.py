@@ -121,6 +121,14 @@ def extend(lite: sqlite3.Connection, lo: int, hi: int) -> None:
                          (term, block, _pack(bits)))  # fmt: skip
 
 
+def listed_term(lite: sqlite3.Connection, term: str) -> bool:
+    try:
+        found = lite.execute("select 1 from term_list where term = ?", (term,)).fetchone()
+    except sqlite3.OperationalError:  # no sets in this index
+        return False
+    return found is not None
+
+
 def hits(lite: sqlite3.Connection, term: str) -> np.ndarray | None:
     """A listed term's matching numbers as a bool array indexed by number; None if unlisted."""
     try:
