@@ -189,10 +189,10 @@ def _as_arrow(values: np.ndarray, kind: pa.DataType | None = None) -> pa.Array:
 
 @lru_cache(maxsize=CACHED_MATCHES)
 def _hits(index_path: str, version: tuple[int, int], text: str) -> np.ndarray:
-    """The matching numbers, ascending. A term that is one frequent token is read from its
-    precomputed set (term_sets: a word in most rows costs blob reads, not a doclist walk and a
-    string of millions of numbers); the other terms go to FTS5, and the two are intersected
-    (the terms are ANDed either way)."""
+    """The matching numbers, ascending. A term that is one frequent token (or a frequent
+    phrase of two) is read from its precomputed set (term_sets: a word in most rows costs blob
+    reads, not a doclist walk and a string of millions of numbers); the other terms go to
+    FTS5, and the two are intersected (the terms are ANDed either way)."""
     terms = _terms(text)
     if not terms:
         return np.empty(0, np.int64)
@@ -200,8 +200,9 @@ def _hits(index_path: str, version: tuple[int, int], text: str) -> np.ndarray:
     with closing(connect(Path(index_path))) as con:
         for term in terms:
             found = None
-            if not term.endswith("*") and len(words := term_sets.tokens(term[1:-1])) == 1:
-                found = term_sets.hits(con, words[0])
+            listed = None if term.endswith("*") else term_sets.name(term_sets.tokens(term[1:-1]))
+            if listed is not None:  # a word, or a phrase of two: maybe a frequent one's set
+                found = term_sets.hits(con, listed)
             (rest if found is None else sets).append(term if found is None else found)
         if rest:
             sql = render(SQLITE_SQL_DIR, "fts_numbers")

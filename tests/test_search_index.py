@@ -246,12 +246,16 @@ def test_frequent_terms_have_sets_equal_to_their_postings(db, raw):
     index = search_index.index_path_for(db)
     sets = assert_sets_are_the_postings(index)
     assert "document" in sets and "zolpidem" not in sets  # frequent in, selective out
+    assert "function improv" in sets  # a frequent phrase of two words: "functional improvement"
+    phrases = [t for t in sets if " " in t]
+    assert all(t.split(" ")[0] in sets and t.split(" ")[1] in sets for t in phrases)
     assert all(len(n) >= term_sets.SHARE * raw.height / 2 for n in sets.values())
 
 
 @pytest.mark.parametrize(
     "text",
     [*QUERIES, "documentation zolpidem", 'treatment "functional improvement"',
+     '"improvement functional"', '"functional improvement documented"', '"zolpidem is"',
      "Documentation REQUEST", "request radic* documentation", "documents"],
 )  # fmt: skip
 def test_hits_through_the_sets_are_what_fts5_returns(db, text):
@@ -389,3 +393,20 @@ def doc_sizes_are_fts5s(index) -> None:
         want = {n: bm25._size(sz) for n, sz in lite.execute("select id, sz from fts_docsize")}
         numbers = np.array(sorted(want), dtype=np.int64)
         assert bm25._sizes(lite, numbers).tolist() == [want[n] for n in numbers.tolist()]
+
+
+def test_an_index_picked_without_phrases_is_re_picked_by_the_next_sync(db, tmp_path):
+    copy = tmp_path / "imr.duckdb"
+    shutil.copy(db, copy)
+    q.build_search_index(copy)
+    index = search_index.index_path_for(copy)
+    with closing(sqlite3.connect(index)) as lite:  # as the previous rule left it: words only
+        lite.executescript("delete from term_bits where term like '% %'; "
+                           "delete from term_list where term like '% %'; "
+                           "delete from meta where key = 'term_pick';")  # fmt: skip
+    with q.open_db(copy) as con:
+        assert not search_index.index_fresh(con, index)
+    assert q.build_search_index(copy)["mode"] == "incremental"
+    assert "function improv" in assert_sets_are_the_postings(index)
+    with q.open_db(copy) as con:
+        assert search_index.index_fresh(con, index)
