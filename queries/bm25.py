@@ -14,6 +14,11 @@ from __future__ import annotations
 import math
 import sqlite3
 import zlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -21,8 +26,9 @@ from common.sqlfiles import render
 from queries.connection import SQLITE_SQL_DIR
 
 WEIGHTS = (4.0, 1.0)  # per column (service, rationale): a hit in the service counts 4x
+T = TypeVar("T")
 K1, B = 1.2, 0.75  # fts5_aux.c's constants
-BLOCK = 1 << 16  # decision numbers per doc_sizes row (256 KB unpacked)
+BLOCK = 1 << 16  # decision numbers per doc_sizes row (128 KB unpacked as uint16)
 
 
 def create(lite: sqlite3.Connection) -> None:
@@ -48,7 +54,7 @@ def extend(lite: sqlite3.Connection, lo: int, hi: int) -> None:
             continue
         block = start // BLOCK
         found = lite.execute("select sizes from doc_sizes where block = ?", (block,)).fetchone()
-        sizes = _unpack(found[0]) if found else np.zeros(BLOCK, np.uint32)
+        sizes = _unpack(found[0]).astype(np.uint32) if found else np.zeros(BLOCK, np.uint32)
         for number, sz in rows:
             sizes[number % BLOCK] = _size(sz)
         lite.execute("insert or replace into doc_sizes values (?, ?)", (block, _pack(sizes)))
@@ -63,33 +69,55 @@ def fill(lite: sqlite3.Connection) -> None:
     lite.execute("insert or replace into meta values ('sizes', '1')")
 
 
-def scores(lite: sqlite3.Connection, words: list[str], hits: np.ndarray) -> np.ndarray | None:
+def scores(index_path: Path, words: list[str], hits: np.ndarray) -> np.ndarray | None:
     """bm25 (higher is better, as -bm25(fts, *WEIGHTS)) of the query ANDing `words` (tokens
     as the index stores them, in query order) for its matching numbers `hits` (ascending).
-    None when the lengths are not stored or an occurrence walk disagrees with `hits`."""
-    if not len(hits) or not complete(lite):
+    None when the lengths are not stored or an occurrence walk disagrees with `hits`.
+
+    The lengths and each word's walk run on two threads (SQLite releases the GIL)."""
+    if not len(hits):
         return None
-    rows, tokens = _averages(lite)
-    avgdl = float(tokens) / float(rows)
-    lite.execute("create virtual table if not exists temp.fts_instances "
-                 "using fts5vocab(main, fts, instance)")  # fmt: skip
-    sizes = _sizes(lite, hits).astype(np.float64)
-    norm = K1 * ((1 - B) + (B * sizes) / avgdl)
-    score = np.zeros(len(hits), np.float64)
-    for word in words:
-        docs, freq = _occurrences(lite, word)
-        at = np.searchsorted(docs, hits)
-        if at.max() >= len(docs) or not np.array_equal(docs[at], hits):
-            return None  # not every hit holds the word: not this query's hits
-        idf = math.log((float(rows - len(docs)) + 0.5) / (len(docs) + 0.5))
-        idf = 1e-6 if idf <= 0.0 else idf  # fts5_aux.c clamps a word in most rows
-        f = freq[at]
-        score = score + idf * ((f * (K1 + 1.0)) / (f + norm))
+    with ThreadPoolExecutor(2) as pool:
+        lengths = pool.submit(_read, index_path, lambda lite: _lengths(lite, hits))
+        walks = [pool.submit(_read, index_path, lambda lite, w=w: _occurrences(lite, w))
+                 for w in words]  # fmt: skip
+        found = lengths.result()
+        if found is None:
+            return None
+        (rows, tokens), sizes = found
+        avgdl = float(tokens) / float(rows)
+        norm = K1 * ((1 - B) + (B * sizes.astype(np.float64)) / avgdl)
+        score = np.zeros(len(hits), np.float64)
+        for walk in walks:
+            docs, freq = walk.result()
+            at = np.searchsorted(docs, hits)
+            if at.max() >= len(docs) or not np.array_equal(docs[at], hits):
+                return None  # not every hit holds the word: not this query's hits
+            idf = math.log((float(rows - len(docs)) + 0.5) / (len(docs) + 0.5))
+            idf = 1e-6 if idf <= 0.0 else idf  # fts5_aux.c clamps a word in most rows
+            f = freq[at]
+            score = score + idf * ((f * (K1 + 1.0)) / (f + norm))
     return score
+
+
+def _read(index_path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
+    with closing(sqlite3.connect(f"file:{index_path}?mode=ro", uri=True)) as lite:
+        return work(lite)
+
+
+def _lengths(
+    lite: sqlite3.Connection, hits: np.ndarray
+) -> tuple[tuple[int, int], np.ndarray] | None:
+    """(rows, tokens) of the averages record and the hits' lengths; None if not stored."""
+    if not complete(lite):
+        return None
+    return _averages(lite), _sizes(lite, hits)
 
 
 def _occurrences(lite: sqlite3.Connection, word: str) -> tuple[np.ndarray, np.ndarray]:
     """The rows holding `word` (ascending) and its weighted count in each."""
+    lite.execute("create virtual table if not exists temp.fts_instances "
+                 "using fts5vocab(main, fts, instance)")  # fmt: skip
     joined = lite.execute(render(SQLITE_SQL_DIR, "term_instances"), (word,)).fetchone()[0]
     coded = np.fromstring(joined or "", dtype=np.int64, sep=",")
     docs = coded >> 1
@@ -102,14 +130,17 @@ def _occurrences(lite: sqlite3.Connection, word: str) -> tuple[np.ndarray, np.nd
 
 
 def _sizes(lite: sqlite3.Connection, numbers: np.ndarray) -> np.ndarray:
-    blocks = np.unique(numbers // BLOCK)
-    out = np.zeros(len(numbers), np.uint32)
+    """The stored lengths of `numbers` (ascending), block by block. (No np.unique: its first
+    call imports numpy.ma, ~0.1 s of a first search.)"""
+    block_of = numbers // BLOCK
+    starts = np.flatnonzero(np.diff(block_of, prepend=-1))
+    bounds, blocks = [*starts.tolist(), len(numbers)], block_of[starts].tolist()
     marks = ", ".join("?" * len(blocks))
     found = dict(lite.execute(f"select block, sizes from doc_sizes where block in ({marks})",
-                              [int(b) for b in blocks]).fetchall())  # fmt: skip
-    for block in blocks:
-        inside = (numbers // BLOCK) == block
-        out[inside] = _unpack(found[int(block)])[numbers[inside] % BLOCK]
+                              blocks).fetchall())  # fmt: skip
+    out = np.zeros(len(numbers), np.uint32)
+    for block, lo, hi in zip(blocks, bounds, bounds[1:], strict=False):
+        out[lo:hi] = _unpack(found[block])[numbers[lo:hi] % BLOCK]
     return out
 
 
@@ -142,8 +173,11 @@ def _varints(blob: bytes) -> list[int]:
 
 
 def _pack(sizes: np.ndarray) -> bytes:
-    return zlib.compress(sizes.astype("<u4").tobytes(), 1)
+    """uint16 while every length fits (half the bytes to inflate), else uint32."""
+    kind = "<u2" if int(sizes.max(initial=0)) < 1 << 16 else "<u4"
+    return zlib.compress(sizes.astype(kind).tobytes(), 1)
 
 
 def _unpack(blob: bytes) -> np.ndarray:
-    return np.frombuffer(zlib.decompress(blob), dtype="<u4").copy()
+    raw = zlib.decompress(blob)
+    return np.frombuffer(raw, dtype="<u2" if len(raw) == 2 * BLOCK else "<u4")

@@ -123,7 +123,7 @@ def _cached(index_path: str, version: tuple[int, int], text: str, *, scored: boo
         return table.append_column("score", pa.nulls(len(numbers), pa.float64()))
     with closing(connect(Path(index_path))) as con:
         words = _plain_words(con, text)
-        score = bm25.scores(con, words, numbers) if words and len(numbers) else None
+    score = bm25.scores(Path(index_path), words, numbers) if words else None
     if score is not None:  # the same doubles as FTS5's bm25, from cheaper reads (see bm25)
         return pa.table({"rowid": _as_arrow(numbers), "score": _as_arrow(score, pa.float64())})
     rows: list[tuple[int, float]] = []

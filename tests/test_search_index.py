@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import shutil
 import sqlite3
+import zlib
 from contextlib import closing
 from datetime import datetime
 
@@ -367,9 +368,9 @@ def test_bm25_in_numpy_is_fts5s_bm25_to_the_last_bit(db, text):
     assert want
     with closing(fulltext.connect(index)) as lite:
         words = fulltext._plain_words(lite, text)
-        assert words, "a word with a frequent-term set is ranked by FTS5 itself"
-        numbers = np.array(sorted(want), dtype=np.int64)
-        got = bm25.scores(lite, words, numbers)
+    assert words, "a word with a frequent-term set is ranked by FTS5 itself"
+    numbers = np.array(sorted(want), dtype=np.int64)
+    got = bm25.scores(index, words, numbers)
     assert got is not None
     assert dict(zip(numbers.tolist(), got.tolist(), strict=True)) == want  # exact doubles
     fulltext._cached.cache_clear()
@@ -383,8 +384,8 @@ def test_bm25_declines_what_it_cannot_rank_exactly(db):
         assert fulltext._plain_words(lite, "documentation zolpidem") is None  # a frequent term
         assert fulltext._plain_words(lite, '"functional improvement"') is None  # a phrase
         assert fulltext._plain_words(lite, "zolp*") is None  # a prefix
-        wrong = np.array(sorted(fts5_scores(index, "tramadol")), dtype=np.int64)
-        assert bm25.scores(lite, ["zolpidem"], wrong) is None  # hits without the word
+    wrong = np.array(sorted(fts5_scores(index, "tramadol")), dtype=np.int64)
+    assert bm25.scores(index, ["zolpidem"], wrong) is None  # hits without the word
 
 
 def doc_sizes_are_fts5s(index) -> None:
@@ -410,3 +411,13 @@ def test_an_index_picked_without_phrases_is_re_picked_by_the_next_sync(db, tmp_p
     assert "function improv" in assert_sets_are_the_postings(index)
     with q.open_db(copy) as con:
         assert search_index.index_fresh(con, index)
+
+
+def test_stored_lengths_widen_when_one_needs_32_bits():
+    sizes = np.zeros(bm25.BLOCK, np.uint32)
+    sizes[[3, 70_000 % bm25.BLOCK]] = [65_535, 9]
+    assert len(zlib.decompress(bm25._pack(sizes))) == 2 * bm25.BLOCK
+    assert bm25._unpack(bm25._pack(sizes)).tolist() == sizes.tolist()
+    sizes[5] = 70_000
+    assert bm25._unpack(bm25._pack(sizes)).tolist() == sizes.tolist()
+    assert bm25._varints(bytes([0x04, 0x81, 0x19])) == [4, 153]  # FTS5's docsize of 4 + 153
