@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from common.sqlfiles import render
-from queries import term_sets
+from queries import bm25, term_sets
 from queries.connection import SQL_DIR, SQLITE_SQL_DIR, index_path_for, open_db
 
 # The queries over the index's own tables are SQLite, kept apart from DuckDB's in sql/sqlite/.
@@ -79,6 +79,7 @@ def index_fresh(con: duckdb.DuckDBPyConnection, index_path: str | Path) -> bool:
             docs = _meta_int(lite, "rows")  # count(*) of docs, kept beside it: 0.2-0.7 s
             row = lite.execute("select value from meta where key = 'mark'").fetchone()
             sets_due = term_sets.due(lite, docs)  # an index from before the sets: a sync adds them
+            sets_due = sets_due or not bm25.complete(lite)  # ... or before the lengths
     except sqlite3.DatabaseError:
         return False
     mark = row[0] if row else None
@@ -118,9 +119,11 @@ def _rebuild(con: duckdb.DuckDBPyConnection, index_path: Path) -> int:
             lite.executescript("pragma journal_mode = off; pragma synchronous = off;")
             lite.executescript(render(SQLITE_SQL_DIR, "index_create"))
             term_sets.create(lite)
+            bm25.create(lite)
             lite.execute("insert into meta values ('format', ?)", (INDEX_FORMAT,))
             added = _insert_since(con, lite, None)
             lite.execute("insert into fts(fts) values ('optimize')")  # one segment: faster reads
+            bm25.fill(lite)  # every row's length, from FTS5's own fts_docsize
             lite.commit()
             # the frequent terms' sets, read from the committed postings on two threads
             term_sets.replace(lite, term_sets.compute(tmp, term_sets.pick(con)), added)
@@ -135,6 +138,7 @@ def _rebuild(con: duckdb.DuckDBPyConnection, index_path: Path) -> int:
 def _sync(con: duckdb.DuckDBPyConnection, index_path: Path) -> int:
     with closing(sqlite3.connect(index_path, timeout=30)) as lite:
         term_sets.create(lite)  # an index from before the sets gets the (empty) tables
+        bm25.create(lite)  # ... and the lengths' table, filled below
         row = lite.execute("select value from meta where key = 'mark'").fetchone()
         mark = row[0] if row else None
         rows = _meta_int(lite, "rows")
@@ -142,6 +146,8 @@ def _sync(con: duckdb.DuckDBPyConnection, index_path: Path) -> int:
             sets = term_sets.compute(index_path, term_sets.pick(con))  # from committed postings
             term_sets.replace(lite, sets, rows)  # ... written in the sync's transaction
         added = _insert_since(con, lite, mark or "0001-01-01")  # one transaction: whole or not
+        if not bm25.complete(lite):  # an index from before the lengths: all of them, same commit
+            bm25.fill(lite)
         lite.commit()
     return added
 
@@ -170,6 +176,8 @@ def _insert_since(
             added = _insert_rows(cur, lite)
             if todo:  # the frequent terms' sets take the new postings in the same transaction
                 term_sets.extend(lite, todo[0], todo[-1])
+                if bm25.complete(lite):  # ... and the lengths the new rows (else fill does all)
+                    bm25.extend(lite, todo[0], todo[-1])
     finally:
         cur.close()
     _add_meta(lite, "rows", added)  # same transaction as the rows: the count never drifts

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import shutil
 import sqlite3
+import zlib
 from contextlib import closing
 from datetime import datetime
 
@@ -19,7 +20,7 @@ from demo.cases import draw_letter
 from demo.tables import tables
 from ingest import store
 from ingest.rows import decision_rows, letter_row
-from queries import fulltext, search_index, term_sets
+from queries import bm25, fulltext, search_index, term_sets
 from queries.derived import derived_fresh, refresh_derived
 from queries.fulltext import match_expression
 
@@ -246,12 +247,16 @@ def test_frequent_terms_have_sets_equal_to_their_postings(db, raw):
     index = search_index.index_path_for(db)
     sets = assert_sets_are_the_postings(index)
     assert "document" in sets and "zolpidem" not in sets  # frequent in, selective out
+    assert "function improv" in sets  # a frequent phrase of two words: "functional improvement"
+    phrases = [t for t in sets if " " in t]
+    assert all(t.split(" ")[0] in sets and t.split(" ")[1] in sets for t in phrases)
     assert all(len(n) >= term_sets.SHARE * raw.height / 2 for n in sets.values())
 
 
 @pytest.mark.parametrize(
     "text",
     [*QUERIES, "documentation zolpidem", 'treatment "functional improvement"',
+     '"improvement functional"', '"functional improvement documented"', '"zolpidem is"',
      "Documentation REQUEST", "request radic* documentation", "documents"],
 )  # fmt: skip
 def test_hits_through_the_sets_are_what_fts5_returns(db, text):
@@ -270,11 +275,12 @@ def test_a_sync_extends_the_sets_and_an_old_index_gets_them(db, tmp_path):
     add_letters(copy, 10_000, 40, day=2)
     assert q.build_search_index(copy)["mode"] == "incremental"
     after = assert_sets_are_the_postings(index)
+    doc_sizes_are_fts5s(index)  # the new rows' lengths, in the same transaction
     assert after.keys() == before.keys()  # same terms, more numbers
     assert sum(map(len, after.values())) > sum(map(len, before.values()))
     with closing(sqlite3.connect(index)) as lite:  # an index from before the sets
-        lite.executescript("drop table term_bits; drop table term_list; "
-                           "delete from meta where key = 'term_rows';")  # fmt: skip
+        lite.executescript("drop table term_bits; drop table term_list; drop table doc_sizes; "
+                           "delete from meta where key in ('term_rows', 'sizes');")  # fmt: skip
     fulltext._hits.cache_clear()
     assert fulltext._hits(str(index), fulltext._version(index), "documentation").tolist() == (
         postings(index, "documentation")  # no sets: FTS5 alone
@@ -283,11 +289,13 @@ def test_a_sync_extends_the_sets_and_an_old_index_gets_them(db, tmp_path):
         assert not search_index.index_fresh(con, index)
     q.build_search_index(copy)  # no letter to add: the sets alone
     assert "document" in assert_sets_are_the_postings(index)
+    doc_sizes_are_fts5s(index)
     with q.open_db(copy) as con:
         assert search_index.index_fresh(con, index)
     add_letters(copy, 20_000, 5, day=3)
     assert q.build_search_index(copy)["mode"] == "incremental"
     assert "document" in assert_sets_are_the_postings(index)  # re-picked from the rows now
+    doc_sizes_are_fts5s(index)
 
 
 def test_a_failed_sync_leaves_postings_and_sets_as_they_were(db, tmp_path, monkeypatch):
@@ -296,6 +304,8 @@ def test_a_failed_sync_leaves_postings_and_sets_as_they_were(db, tmp_path, monke
     q.build_search_index(copy)
     index = search_index.index_path_for(copy)
     before = sets_of(index)
+    with closing(sqlite3.connect(index)) as lite:
+        before_top = lite.execute("select max(rowid) from fts").fetchone()[0]
     add_letters(copy, 10_000, 10, day=2)
 
     def killed(*args: object) -> None:
@@ -305,11 +315,14 @@ def test_a_failed_sync_leaves_postings_and_sets_as_they_were(db, tmp_path, monke
     with pytest.raises(KeyboardInterrupt):
         q.build_search_index(copy)
     assert sets_of(index) == before
+    with closing(sqlite3.connect(index)) as lite:  # no length of the rolled-back rows
+        assert bm25._sizes(lite, np.array([before_top + 1])).tolist() == [0]
     with q.open_db(copy) as con:
         assert not search_index.index_fresh(con, index)  # behind the rows: never claimed
     monkeypatch.undo()
     assert q.build_search_index(copy)["mode"] == "incremental"
     assert_sets_are_the_postings(index)
+    doc_sizes_are_fts5s(index)
 
 
 @pytest.mark.parametrize("offset", [0, 7, 10_000])
@@ -336,3 +349,75 @@ def test_a_search_pages_and_counts_the_same_from_its_numbers(
     assert filtered.height == min(20, slow_count)
     if fast.height:
         assert fast["score"].is_null().all() == (fast_count > ranked_max)
+
+
+def fts5_scores(index, text: str) -> dict[int, float]:
+    """FTS5's own bm25 of `text` (higher is better): what bm25.scores must reproduce."""
+    with closing(sqlite3.connect(index)) as lite:
+        sql = "select rowid, -bm25(fts, 4.0, 1.0) from fts where fts match ?"
+        return dict(lite.execute(sql, (match_expression(text),)).fetchall())
+
+
+@pytest.mark.parametrize(
+    "text", ["zolpidem", "acupuncture", "tramadol", "insomnia", "zolpidem insomnia",
+             "Insomnia ZOLPIDEM", "acupuncture acupuncture"],
+)  # fmt: skip
+def test_bm25_in_numpy_is_fts5s_bm25_to_the_last_bit(db, text):
+    index = search_index.index_path_for(db)
+    want = fts5_scores(index, text)
+    assert want
+    with closing(fulltext.connect(index)) as lite:
+        words = fulltext._plain_words(lite, text)
+    assert words, "a word with a frequent-term set is ranked by FTS5 itself"
+    numbers = np.array(sorted(want), dtype=np.int64)
+    got = bm25.scores(index, words, numbers)
+    assert got is not None
+    assert dict(zip(numbers.tolist(), got.tolist(), strict=True)) == want  # exact doubles
+    fulltext._cached.cache_clear()
+    table = fulltext.match(index, text)
+    assert dict(zip(table["rowid"].to_pylist(), table["score"].to_pylist(), strict=True)) == want
+
+
+def test_bm25_declines_what_it_cannot_rank_exactly(db):
+    index = search_index.index_path_for(db)
+    with closing(fulltext.connect(index)) as lite:
+        assert fulltext._plain_words(lite, "documentation zolpidem") is None  # a frequent term
+        assert fulltext._plain_words(lite, '"functional improvement"') is None  # a phrase
+        assert fulltext._plain_words(lite, "zolp*") is None  # a prefix
+    wrong = np.array(sorted(fts5_scores(index, "tramadol")), dtype=np.int64)
+    assert bm25.scores(index, ["zolpidem"], wrong) is None  # hits without the word
+
+
+def doc_sizes_are_fts5s(index) -> None:
+    with closing(sqlite3.connect(index)) as lite:
+        assert bm25.complete(lite)
+        want = {n: bm25._size(sz) for n, sz in lite.execute("select id, sz from fts_docsize")}
+        numbers = np.array(sorted(want), dtype=np.int64)
+        assert bm25._sizes(lite, numbers).tolist() == [want[n] for n in numbers.tolist()]
+
+
+def test_an_index_picked_without_phrases_is_re_picked_by_the_next_sync(db, tmp_path):
+    copy = tmp_path / "imr.duckdb"
+    shutil.copy(db, copy)
+    q.build_search_index(copy)
+    index = search_index.index_path_for(copy)
+    with closing(sqlite3.connect(index)) as lite:  # as the previous rule left it: words only
+        lite.executescript("delete from term_bits where term like '% %'; "
+                           "delete from term_list where term like '% %'; "
+                           "delete from meta where key = 'term_pick';")  # fmt: skip
+    with q.open_db(copy) as con:
+        assert not search_index.index_fresh(con, index)
+    assert q.build_search_index(copy)["mode"] == "incremental"
+    assert "function improv" in assert_sets_are_the_postings(index)
+    with q.open_db(copy) as con:
+        assert search_index.index_fresh(con, index)
+
+
+def test_stored_lengths_widen_when_one_needs_32_bits():
+    sizes = np.zeros(bm25.BLOCK, np.uint32)
+    sizes[[3, 70_000 % bm25.BLOCK]] = [65_535, 9]
+    assert len(zlib.decompress(bm25._pack(sizes))) == 2 * bm25.BLOCK
+    assert bm25._unpack(bm25._pack(sizes)).tolist() == sizes.tolist()
+    sizes[5] = 70_000
+    assert bm25._unpack(bm25._pack(sizes)).tolist() == sizes.tolist()
+    assert bm25._varints(bytes([0x04, 0x81, 0x19])) == [4, 153]  # FTS5's docsize of 4 + 153
