@@ -135,7 +135,7 @@ def _write(con: duckdb.DuckDBPyConnection, f: Filters, sink: BinaryIO, fmt: str,
     with bound(con, f) as (where, params):
         keys = relation(con, "export_keys", params, where=where).to_arrow_table()
         if keys.num_rows <= FETCH_ROWS:
-            reader = _fetched_in_order(con, keys).to_reader(BATCH_ROWS)
+            reader = _fetched_in_order(con, keys)
         else:
             reader = relation(con, "export", params, where=where).to_arrow_reader(BATCH_ROWS)
         if fmt == "csv":
@@ -152,22 +152,43 @@ def _write(con: duckdb.DuckDBPyConnection, f: Filters, sink: BinaryIO, fmt: str,
     return _manifest(con, f, fmt, rows, reader.schema.names)
 
 
-def _fetched_in_order(con: duckdb.DuckDBPyConnection, keys: pa.Table) -> pa.Table:
+def _fetched_in_order(con: duckdb.DuckDBPyConnection, keys: pa.Table) -> pa.RecordBatchReader:
     """The rows of `keys` (decision_no, letter_no in file order) with export.sql's columns:
-    each base table is read once, unsorted, and its rows placed by position."""
-    with registered(con, keys) as name:
-        decisions = relation(con, "export_decisions", {}, keys=name).to_arrow_table()
-        letters = relation(con, "export_letters", {}, keys=name).to_arrow_table()
-    at_d = pc.index_in(keys["decision_no"], value_set=decisions["decision_no"])
-    at_l = pc.index_in(keys["letter_no"], value_set=letters["letter_no"])
+    each base table is read once, unsorted (both at once, on two cursors), and its rows are
+    placed by position one batch at a time, while the encoder threads write the batch before."""
+    with ThreadPoolExecutor(2, thread_name_prefix="fetch") as pool:
+        fetched = [pool.submit(_fetch, con, keys, name) for name in FETCHES]
+        decisions, letters = (f.result() for f in fetched)
+    at_d = pc.index_in(keys["decision_no"], value_set=decisions["decision_no"]).combine_chunks()
+    at_l = pc.index_in(keys["letter_no"], value_set=letters["letter_no"]).combine_chunks()
     if at_d.null_count or at_l.null_count:  # a key without its row: the tables changed
         raise RuntimeError("export: a picked decision or letter was not found; retry")
-    letters = letters.drop_columns(["letter_no"]).take(at_l)
-    decisions = decisions.take(at_d)
-    return pa.Table.from_arrays(
-        [*letters.columns, *decisions.columns],
-        schema=pa.schema([*letters.schema, *decisions.schema]),
-    )
+    letters = letters.drop_columns(["letter_no"])
+    schema = pa.schema([*letters.schema, *decisions.schema])
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        for start in range(0, keys.num_rows, BATCH_ROWS):
+            rows_l, rows_d = at_l.slice(start, BATCH_ROWS), at_d.slice(start, BATCH_ROWS)
+            columns = [c.take(rows_l) for c in letters.columns]
+            columns += [c.take(rows_d) for c in decisions.columns]
+            yield pa.RecordBatch.from_arrays(columns, schema=schema)
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
+
+
+FETCHES = ("export_decisions", "export_letters")
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, keys: pa.Table, name: str) -> pa.RecordBatch:
+    """One base table's picked rows as one batch (a cursor of its own: fetched in parallel)."""
+    cursor = con.cursor()
+    try:
+        with registered(cursor, keys) as table:
+            fetched = relation(cursor, name, {}, keys=table).to_arrow_table()
+    finally:
+        cursor.close()
+    columns = [column.combine_chunks() for column in fetched.columns]
+    return pa.RecordBatch.from_arrays(columns, schema=fetched.schema)
 
 
 def _csv_chunks(
