@@ -36,7 +36,7 @@ from queries.tables import decision_count
 
 FORMATS = ("csv", "parquet")
 BATCH_ROWS = 16_384  # small enough that two encoder threads share a 65k-row export
-FETCH_ROWS = 150_000  # up to this many rows (~450 MB of Arrow) take the keys-first path
+FETCH_ROWS = 100_000  # up to this many rows (~300 MB of Arrow) take the keys-first path
 BOM = b"\xef\xbb\xbf"  # lets Excel read the CSV as UTF-8
 
 
