@@ -3,6 +3,9 @@
     python bench/export_profile.py --db bench/out/big.duckdb
     python bench/export_profile.py --db bench/out/big.duckdb \
         --make-clustered bench/out/clustered.duckdb
+    python bench/export_profile.py --rounds 3 \
+        --compare "before=/work/main,/work/main/bench/out/big.duckdb" \
+        --compare "after=.,bench/out/big.duckdb"
 
 The parts run on ONE DuckDB thread and report CPU seconds beside wall time, so they add up
 and stay comparable on a loaded machine: finding the keys, fetching the picked decisions and
@@ -10,14 +13,21 @@ letters (with and without their long text columns), joining and sorting the fetc
 pyarrow's CSV encoding of the result. `--make-clustered` copies the database and rewrites
 `letters` and `decisions` in decision-date order (an experiment: what a date-clustered layout
 would cost the export), then rebuilds the derived tables; the source file is only read.
+`--compare LABEL=CHECKOUT,DB` (repeated) runs `export_bytes` of the same filter in one
+persistent process per checkout and database, alternating round by round, and reports CPU
+seconds (the comparable figure on a shared machine), wall seconds and the output's sha256.
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
+import os
 import resource
 import shutil
+import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -122,11 +132,85 @@ def make_clustered(source: Path, target: Path) -> None:
     con.close()
 
 
+WORKER = """
+import hashlib, json, resource, sys, time
+from datetime import date
+sys.path.insert(0, sys.argv[1])
+import queries as q
+f = q.Filters(service_category=("Rehabilitation",), date_from=date(2019, 1, 1),
+              date_to=date(2019, 12, 31))  # bench/query_latency.py's EXPORT_FILTER
+con = q.open_db(sys.argv[2])
+con.execute("set enable_progress_bar = false")  # it draws on stdout, our pipe
+q.export_bytes(con, q.Filters(date_from=date(2013, 1, 1), date_to=date(2013, 1, 2)))  # warm
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+print("ready", flush=True)
+for _ in sys.stdin:
+    c, t = cpu(), time.perf_counter()
+    data, manifest = q.export_bytes(con, f)
+    wall, used = time.perf_counter() - t, cpu() - c
+    print(json.dumps({"cpu": used, "wall": wall, "rows": manifest["rows"], "bytes": len(data),
+                      "sha": hashlib.sha256(data).hexdigest()[:12]}), flush=True)
+"""
+
+
+def compare(runs: list[str], rounds: int) -> list[list[object]]:
+    """Alternate `export_bytes` over persistent workers (LABEL=CHECKOUT,DB); one row each."""
+    workers = {}
+    for spec in runs:
+        label, _, rest = spec.partition("=")
+        checkout, _, db = rest.partition(",")
+        python = Path(checkout) / ".venv/bin/python"
+        proc = subprocess.Popen(
+            [str(python), "-c", WORKER, str(Path(checkout).resolve()), db],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=checkout,
+        )  # fmt: skip
+        assert proc.stdout.readline().strip() == "ready", label
+        workers[label] = proc
+    got: dict[str, list[dict]] = {label: [] for label in workers}
+    loads = [os.getloadavg()[0]]
+    for r in range(rounds):
+        for label, proc in workers.items() if r % 2 == 0 else reversed(workers.items()):
+            proc.stdin.write("run\n")
+            proc.stdin.flush()
+            got[label].append(json.loads(proc.stdout.readline()))
+            print(label, got[label][-1], flush=True)
+    loads.append(os.getloadavg()[0])
+    for proc in workers.values():
+        proc.stdin.close()
+        proc.wait()
+    load = f"{loads[0]:.1f} / {loads[1]:.1f}"
+    return [
+        [label, f"{runs[0]['rows']:,}", f"{statistics.median(x['cpu'] for x in runs):.2f}",
+         f"{statistics.median(x['wall'] for x in runs):.2f}", f"{min(x['wall'] for x in runs):.2f}",
+         ", ".join(sorted({x["sha"] for x in runs})), load]
+        for label, runs in got.items()
+    ]  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--db", type=Path, default=Path("bench/out/big.duckdb"))
     ap.add_argument("--make-clustered", type=Path, metavar="OUT")
+    ap.add_argument("--compare", action="append", metavar="LABEL=CHECKOUT,DB")
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
+    if args.compare:
+        columns = ["export_bytes CSV", "rows", "CPU s (median)", "wall s (median)", "wall s (min)",
+                   "sha256", "load avg start / end"]  # fmt: skip
+        rows = compare(args.compare, args.rounds)
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from results import append_section, markdown, show
+
+        show("Export compare", columns, rows)
+        append_section(
+            "Export, 65k filtered rows with rationales: alternating compare",
+            " ".join(["python bench/export_profile.py", *sys.argv[1:]]),
+            markdown(columns, rows),
+            f"{args.rounds} alternating rounds, persistent processes, after one warm-up export.",
+        )
+        return
     if args.make_clustered:
         make_clustered(args.db, args.make_clustered)
         return

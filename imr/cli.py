@@ -34,7 +34,12 @@ from imr.failures import (
     fail,
 )
 from imr.fetch_run import agreement_command, fetch_command
-from imr.ingest_run import check_and_repair, ingest_and_refresh, renormalize_and_refresh
+from imr.ingest_run import (
+    check_and_repair,
+    ingest_and_refresh,
+    renormalize_and_refresh,
+    reorder_and_refresh,
+)
 from imr.reports import print_coverage, print_letter, print_rates, print_renormalized, print_summary
 from ingest.extract import DEFAULT_EXTRACTOR, EXTRACTORS
 from queries import MIN_N, filter_options, letter, open_db, overturn_rate_by
@@ -157,6 +162,26 @@ def renormalize(db: DbOption = DEFAULT_DB) -> None:
     with guarded(db):
         changed = renormalize_and_refresh(db)
     print_renormalized(changed, db, console)
+
+
+@app.command()
+def reorder(
+    db: DbOption = DEFAULT_DB,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rewrite even if already in order")
+    ] = False,
+) -> None:
+    """Store letters and decisions in decision-date order (after a backfill or an unsorted bulk
+    ingest): exports and year-filtered reads then decode far less text."""
+    _require_db(db)
+    with guarded(db):
+        before = reorder_and_refresh(db, force=force)
+    moved = sum(before.values())
+    console.print(
+        f"{db}: {'rewritten in decision-date order' if moved or force else 'already in order'}"
+        f" ({before['letters']:,} letters, {before['decisions']:,} decisions were out of order)",
+        highlight=False,
+    )
 
 
 @app.command()

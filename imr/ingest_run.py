@@ -20,6 +20,7 @@ from ingest.errors import QuarantineReason
 from ingest.extract import DEFAULT_EXTRACTOR
 from ingest.normalize import renormalize
 from ingest.pipeline import MAX_FILE_BYTES, RunSummary, ingest_paths
+from ingest.reorder import reorder
 from queries.connection import index_path_for
 from queries.derived import refresh_derived
 from queries.derived_delta import update_derived
@@ -31,6 +32,7 @@ __all__ = [  # what the app's upload box uses of ingest, through this one module
     "check_and_repair",
     "ingest_and_refresh",
     "renormalize_and_refresh",
+    "reorder_and_refresh",
     "repair_caches",
 ]
 
@@ -98,3 +100,21 @@ def renormalize_and_refresh(db_path: str | Path) -> dict[str, int]:
         finally:
             con.close()
     return changed
+
+
+def reorder_and_refresh(db_path: str | Path, *, force: bool = False) -> dict[str, int]:
+    """Store the base tables in decision-date order (ingest/reorder.py), then rebuild the
+    derived tables (their letter_no is the letters' row id, which the rewrite changes). The
+    search index is keyed by decision_no, which the rewrite keeps; it is checked, not rebuilt.
+    Returns the rows that were out of order."""
+    with writer_lock(db_path):
+        con = store.connect(db_path)
+        try:
+            before = reorder(con, force=force)
+            if force or any(before.values()):
+                refresh_derived(con)
+            if not index_fresh(con, index_path_for(db_path)):
+                build_search_index(db_path, con=con)
+        finally:
+            con.close()
+    return before
