@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import duckdb
@@ -118,13 +120,46 @@ def overturn_rate_by(
     groups = ", ".join(dims)
     partition = "small" + (f", {by}" if by else "")
     order = (f"{by}, " if by else "") + f"decisions desc, {dimension}"
-    flag = letter_flag(con, f, tuple(dims)) if letters else None
-    with bound(con, f) as (where, params):
+    with _counted(con, f, tuple(dims), letters) as (where, params, counts):
         return run(
             con, "rate_by", {**params, "min_n": min_n},
-            where=where, groups=groups, partition=partition, order=order,
-            counts=_counts(con, tuple(dims), letters, flag),
+            where=where, groups=groups, partition=partition, order=order, counts=counts,
         )  # fmt: skip
+
+
+@contextmanager
+def _counted(
+    con: duckdb.DuckDBPyConnection, f: Filters, dims: tuple[str, ...], letters: bool
+) -> Iterator[tuple[str, dict[str, object], str]]:
+    """(WHERE, params, counts step) for rate_by.sql / trend.sql over `filtered`.
+
+    A text in most rows with letters wanted on decision_facts: `filtered` holds the other
+    filters only, and misses_counts.sql takes the missed rows' share off their counts (which
+    take the flagged path where it applies); the anti-join would leave the letters to a
+    count(distinct) over ~3 M rows. Otherwise the filters bind as they are.
+    """
+    if letters and f.text and derived_fresh(con):
+        with text_misses(con, f) as misses:
+            if misses is not None:
+                others = f.replace(text=None)
+                flag = letter_flag(con, others, dims)
+                with bound(con, others) as (where, params):
+                    yield where, params, _misses_counts(con, dims, flag, misses)
+                return
+    flag = letter_flag(con, f, dims) if letters else None
+    with bound(con, f) as (where, params):
+        yield where, params, _counts(con, dims, letters, flag)
+
+
+def _misses_counts(
+    con: duckdb.DuckDBPyConnection, dims: tuple[str, ...], flag: str | None, misses: str
+) -> str:
+    return render(
+        SQL_DIR, "misses_counts", groups=", ".join(dims), misses=misses,
+        base=_counts(con, dims, True, flag),
+        expand=_STATE_EXPAND if "reviewer_state" in dims else "",
+        lost_letters="-count(*) filter (where gone)",
+    )  # fmt: skip
 
 
 def _counts(
@@ -174,13 +209,10 @@ def trend(
     if f.date_to and (last is None or f.date_to < last):
         last = f.date_to
     dims = ("period", by) if by else ("period",)
-    flag = letter_flag(con, f, dims) if letters else None
-    with bound(con, f) as (where, params):
+    with _counted(con, f, dims, letters) as (where, params, counts):
         return run(
             con, "trend", {**params, "span_first": first, "span_last": last},
-            where=where, grain=grain, by_col=f", {by}" if by else "",
-            by_expand=_expand_for(dims, flag, letters),
-            letters=_letters(letters, flag, "reviewer_state" in dims),
+            where=where, grain=grain, by_col=f", {by}" if by else "", counts=counts,
         )  # fmt: skip
 
 

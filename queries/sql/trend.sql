@@ -1,25 +1,15 @@
 -- Overturn rate of dated decisions per {grain} (period = its first day) [and per the by-column];
 -- a period is partial when the data span [$span_first, $span_last] does not cover it whole.
--- {letters}: the distinct-letter count, or NULL when the caller does not need it (it is
--- most of the query's cost at 3 M decisions).
-with filtered as (
-    select * from ({items}) as items where {where}
-),
-
-periods as (
-    select *, date_trunc('{grain}', decision_date)::date as period {by_expand}
-    from filtered
-    where decision_date is not null
+-- The counts step (decisions, overturned and letters per period [and by-column]
+-- over `filtered`) is code-made as rate_by's is (queries/rates.py `_counts`).
+with filtered as not materialized (  -- the text-misses counts read it twice: not copied
+    select *, date_trunc('{grain}', decision_date)::date as period
+    from ({items}) as items
+    where ({where}) and decision_date is not null
 ),
 
 counts as (
-    select
-        period {by_col},
-        count(*) as decisions,
-        count(*) filter (where overturned) as overturned,
-        {letters} as letters
-    from periods
-    group by all
+    {counts}
 ),
 
 final as (
