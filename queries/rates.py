@@ -129,35 +129,49 @@ def overturn_rate_by(
 
 @contextmanager
 def _counted(
-    con: duckdb.DuckDBPyConnection, f: Filters, dims: tuple[str, ...], letters: bool
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    dims: tuple[str, ...],
+    letters: bool,
+    groups: tuple[str, ...] | None = None,
 ) -> Iterator[tuple[str, dict[str, object], str]]:
-    """(WHERE, params, counts step) for rate_by.sql / trend.sql over `filtered`.
+    """(WHERE, params, counts step) for rate_by.sql / trend.sql over `filtered`, grouped by
+    `groups` (default `dims`; trend counts per decision date, a letter field finer than its
+    period `dims` name).
 
     A text in most rows with letters wanted on decision_facts: `filtered` holds the other
     filters only, and misses_counts.sql takes the missed rows' share off their counts (which
     take the flagged path where it applies); the anti-join would leave the letters to a
     count(distinct) over ~3 M rows. Otherwise the filters bind as they are.
     """
+    groups = groups or dims
     if letters and f.text and derived_fresh(con):
         with text_misses(con, f) as misses:
             if misses is not None:
                 others = f.replace(text=None)
                 flag = letter_flag(con, others, dims)
                 with bound(con, others) as (where, params):
-                    yield where, params, _misses_counts(con, dims, flag, misses)
+                    yield where, params, _misses_counts(con, groups, flag, misses)
                 return
     flag = letter_flag(con, f, dims) if letters else None
     with bound(con, f) as (where, params):
-        yield where, params, _counts(con, dims, letters, flag)
+        yield where, params, _counts(con, groups, letters, flag)
 
 
 def _misses_counts(
-    con: duckdb.DuckDBPyConnection, dims: tuple[str, ...], flag: str | None, misses: str
+    con: duckdb.DuckDBPyConnection, groups: tuple[str, ...], flag: str | None, misses: str
 ) -> str:
+    missed = f"decision_no in (select rowid from {misses})"
+    if flag is None:  # every row of the letters with a missed row
+        touched = f"letter_no in (select letter_no from filtered where {missed})"
+        gone = "bool_and(missed)"
+    else:  # the missed rows, against their part's item count
+        touched = missed
+        gone = f"count(distinct decision_no) = any_value({flag.replace('_first', '_items')})"
     return render(
-        SQL_DIR, "misses_counts", groups=", ".join(dims), misses=misses,
-        base=_counts(con, dims, True, flag),
-        expand=_STATE_EXPAND if "reviewer_state" in dims else "",
+        SQL_DIR, "misses_counts", groups=", ".join(groups), misses=misses,
+        base=_counts(con, groups, True, flag), touched=touched, gone=gone,
+        expand=_STATE_EXPAND if "reviewer_state" in groups else "",
         lost_letters="-count(*) filter (where gone)",
     )  # fmt: skip
 
@@ -209,7 +223,8 @@ def trend(
     if f.date_to and (last is None or f.date_to < last):
         last = f.date_to
     dims = ("period", by) if by else ("period",)
-    with _counted(con, f, dims, letters) as (where, params, counts):
+    by_date = ("decision_date", by) if by else ("decision_date",)
+    with _counted(con, f, dims, letters, by_date) as (where, params, counts):
         return run(
             con, "trend", {**params, "span_first": first, "span_last": last},
             where=where, grain=grain, by_col=f", {by}" if by else "", counts=counts,

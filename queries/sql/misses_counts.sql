@@ -5,12 +5,14 @@
 -- missed, so only the letters with a missed row are regrouped, not the ~3 M matching rows.
 -- {groups}: the grouping columns; {expand}: the state unnest when grouping by state;
 -- {lost_letters}: the letters a group loses, or NULL when the caller wants no letter count.
-with touched as (  -- every row of the letters with a missed row
+-- Which rows are regrouped ({touched}) and when a (group, letter) is gone ({gone}):
+--   in general, every row of the letters with a missed row, gone when all of them are missed;
+--   when a flagged part (queries/rates.py `letter_flag`) is what a (group, letter) selects,
+--   only the missed rows, gone when they are all of the part's items (`<part>_items`).
+with touched as (
     select *, decision_no in (select rowid from {misses}) as missed
     from filtered
-    where letter_no in (
-        select letter_no from filtered where decision_no in (select rowid from {misses})
-    )
+    where {touched}
 ),
 
 lost_pairs as (
@@ -19,7 +21,7 @@ lost_pairs as (
         letter_no,
         count(*) filter (where missed) as decisions,
         count(*) filter (where missed and overturned) as overturned,
-        bool_and(missed) as gone
+        {gone} as gone
     from (select *{expand} from touched) as expanded
     group by all
 ),
