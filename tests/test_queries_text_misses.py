@@ -25,6 +25,7 @@ OTHERS = {
     "priority": {"priority": ("Standard",)},
     "state": {"reviewer_state": ("California",)},
     "drug class": {"drug_class": ("Opioids",)},
+    "partly": {"partly_authorized": True},
 }
 
 
