@@ -12,7 +12,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 import queries as q
-from queries import fulltext, rates
+from queries import fulltext, rates, tables
 from queries.binding import index_of
 from queries.filters import Filters
 from tests.test_search_index import demo_db
@@ -99,3 +99,48 @@ def test_text_in_most_rows_counts_like_polars(indexed, dim):
     got = got.select(dim, "decisions", "overturned", "letters").sort(dim, nulls_last=True)
     assert want["letters"].sum() < want["decisions"].sum()  # letters with several items
     assert_frame_equal(got, want, check_dtypes=False)
+
+
+PAGES = [(sort, descending, offset, limit)
+         for sort in ("decision_date", "service", "patient_age")
+         for descending in (True, False)
+         for offset, limit in ((0, 25), (0, 700), (37, 50), (390, 40), (5000, 10))]  # fmt: skip
+
+
+@pytest.mark.parametrize("others", ["none", "one category", "state", "drug class"])
+def test_pages_under_a_text_in_most_rows_equal_the_general_path(indexed, monkeypatch, others):
+    """Near pages from the other filters' top rows less the missed ones, deep pages (offset
+    >= SHALLOW, here 30) by date from the per-date counts, against one top-N of all rows."""
+    f = Filters(text="documentation", **OTHERS[others])
+    monkeypatch.setattr(tables, "SHALLOW", 30)
+    with q.open_db(indexed) as con:
+        fast = [q.decisions(con, f, sort=s, descending=d, offset=o, limit=n)
+                for s, d, o, n in PAGES]  # fmt: skip
+        monkeypatch.setattr(tables, "text_misses", _no_misses)
+        monkeypatch.setattr(tables, "SHALLOW", 10**9)
+        slow = [q.decisions(con, f, sort=s, descending=d, offset=o, limit=n)
+                for s, d, o, n in PAGES]  # fmt: skip
+    assert sum(p.height for p in fast) > 500
+    for a, b in zip(fast, slow, strict=True):
+        assert_frame_equal(a, b)
+
+
+def test_a_deep_page_by_date_is_the_polars_slice(indexed, monkeypatch):
+    monkeypatch.setattr(tables, "SHALLOW", 30)
+    with q.open_db(indexed) as con:
+        hits = pl.from_arrow(fulltext.keys(index_of(con), "documentation"))["rowid"]
+        rows = con.sql(
+            "select decision_no, letter_id, item_no, decision_date from decision_facts"
+        ).pl()
+        got = q.decisions(con, Filters(text="documentation"), offset=301, limit=60)
+    want = (
+        rows.filter(pl.col("decision_no").is_in(hits.implode()))
+        .sort(
+            ["decision_date", "letter_id", "item_no"],
+            descending=[True, False, False],
+            nulls_last=True,
+        )
+        .slice(301, 60)
+    )
+    assert got.height == 60
+    assert_frame_equal(got.select("letter_id", "item_no"), want.select("letter_id", "item_no"))
