@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import duckdb
@@ -39,7 +41,8 @@ def letter_flag(con: duckdb.DuckDBPyConnection, f: Filters, groups: tuple[str, .
     When every filter and grouping field is a letter field, a letter's rows pass or fail
     together and share their groups: its first item (`letter_first`) stands for it. When the
     only item field is the service category (grouped, or filtered to one value), its first
-    item of that category (`category_first`) does. Counting flagged rows replaces
+    item of that category (`category_first`) does; the same for the partly-authorised flag
+    (`partly_first`: a bool filter is always one value). Counting flagged rows replaces
     count(distinct letter_no), which groups 3 M rows per letter (~1 s at full scale).
     """
     if f.text or not derived_fresh(con):
@@ -53,6 +56,8 @@ def letter_flag(con: duckdb.DuckDBPyConnection, f: Filters, groups: tuple[str, .
     one_category = "service_category" in groups or len(f.service_category) == 1
     if item_fields == {"service_category"} and one_category:
         return "category_first"
+    if item_fields == {"partly_authorized"}:  # grouped, or filtered to its one value
+        return "partly_first"
     return None
 
 
@@ -118,13 +123,60 @@ def overturn_rate_by(
     groups = ", ".join(dims)
     partition = "small" + (f", {by}" if by else "")
     order = (f"{by}, " if by else "") + f"decisions desc, {dimension}"
-    flag = letter_flag(con, f, tuple(dims)) if letters else None
-    with bound(con, f) as (where, params):
+    with _counted(con, f, tuple(dims), letters) as (where, params, counts):
         return run(
             con, "rate_by", {**params, "min_n": min_n},
-            where=where, groups=groups, partition=partition, order=order,
-            counts=_counts(con, tuple(dims), letters, flag),
+            where=where, groups=groups, partition=partition, order=order, counts=counts,
         )  # fmt: skip
+
+
+@contextmanager
+def _counted(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    dims: tuple[str, ...],
+    letters: bool,
+    groups: tuple[str, ...] | None = None,
+) -> Iterator[tuple[str, dict[str, object], str]]:
+    """(WHERE, params, counts step) for rate_by.sql / trend.sql over `filtered`, grouped by
+    `groups` (default `dims`; trend counts per decision date, a letter field finer than its
+    period `dims` name).
+
+    A text in most rows with letters wanted on decision_facts: `filtered` holds the other
+    filters only, and misses_counts.sql takes the missed rows' share off their counts (which
+    take the flagged path where it applies); the anti-join would leave the letters to a
+    count(distinct) over ~3 M rows. Otherwise the filters bind as they are.
+    """
+    groups = groups or dims
+    if letters and f.text and derived_fresh(con):
+        with text_misses(con, f) as misses:
+            if misses is not None:
+                others = f.replace(text=None)
+                flag = letter_flag(con, others, dims)
+                with bound(con, others) as (where, params):
+                    yield where, params, _misses_counts(con, groups, flag, misses)
+                return
+    flag = letter_flag(con, f, dims) if letters else None
+    with bound(con, f) as (where, params):
+        yield where, params, _counts(con, groups, letters, flag)
+
+
+def _misses_counts(
+    con: duckdb.DuckDBPyConnection, groups: tuple[str, ...], flag: str | None, misses: str
+) -> str:
+    missed = f"decision_no in (select rowid from {misses})"
+    if flag is None:  # every row of the letters with a missed row
+        touched = f"letter_no in (select letter_no from filtered where {missed})"
+        gone = "bool_and(missed)"
+    else:  # the missed rows, against their part's item count
+        touched = missed
+        gone = f"count(distinct decision_no) = any_value({flag.replace('_first', '_items')})"
+    return render(
+        SQL_DIR, "misses_counts", groups=", ".join(groups), misses=misses,
+        base=_counts(con, groups, True, flag), touched=touched, gone=gone,
+        expand=_STATE_EXPAND if "reviewer_state" in groups else "",
+        lost_letters="-count(*) filter (where gone)",
+    )  # fmt: skip
 
 
 def _counts(
@@ -141,10 +193,25 @@ def _counts(
             set_letters="sum(letters) filter (where state_first)::bigint" if letters
             else "null::bigint",
         )  # fmt: skip
+    counted = _letters(letters, flag, "reviewer_state" in dims)
+    if letters and flag is None and len(dims) == 1:
+        counted = _letter_bits(con) or counted
     return render(
         SQL_DIR, "rate_by_counts", groups=groups, expand=_expand_for(dims, flag, letters),
-        letters=_letters(letters, flag, "reviewer_state" in dims),
+        letters=counted,
     )  # fmt: skip
+
+
+def _letter_bits(con: duckdb.DuckDBPyConnection) -> str | None:
+    """count(distinct letter_no) as a popcount of one bit per letter number: letter numbers
+    are the letters' dense row ids, so a group's letters set bits in a bitstring of ~1.7 M bits
+    (~210 KB a group) instead of filling a hash set per group (2-4x the CPU at full scale).
+    One dimension only: its groups are few (a two-way table or a date's groups would need
+    thousands of bitstrings). None on an empty database."""
+    lo, hi = run(con, "letter_span", {}).row(0)
+    if lo is None:
+        return None
+    return f"bit_count(bitstring_agg(letter_no, {int(lo)}, {int(hi)}))::bigint"
 
 
 def data_span(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
@@ -174,13 +241,11 @@ def trend(
     if f.date_to and (last is None or f.date_to < last):
         last = f.date_to
     dims = ("period", by) if by else ("period",)
-    flag = letter_flag(con, f, dims) if letters else None
-    with bound(con, f) as (where, params):
+    by_date = ("decision_date", by) if by else ("decision_date",)
+    with _counted(con, f, dims, letters, by_date) as (where, params, counts):
         return run(
             con, "trend", {**params, "span_first": first, "span_last": last},
-            where=where, grain=grain, by_col=f", {by}" if by else "",
-            by_expand=_expand_for(dims, flag, letters),
-            letters=_letters(letters, flag, "reviewer_state" in dims),
+            where=where, grain=grain, by_col=f", {by}" if by else "", counts=counts,
         )  # fmt: skip
 
 

@@ -6,7 +6,7 @@ import duckdb
 import polars as pl
 
 from queries import fulltext
-from queries.binding import bound, index_of, registered
+from queries.binding import bound, index_of, registered, text_misses
 from queries.derived import FACTS, items_sql
 from queries.filters import FilterError, Filters
 from queries.runner import run
@@ -43,17 +43,92 @@ def decisions(
     _check_page(limit, offset)
     direction = "desc" if descending else "asc"
     page = {"limit": limit, "offset": offset}
-    with bound(con, f) as (where, params):
-        if items_sql(con, needs_rationale="rationale" in where) != FACTS:  # the runner's rule
-            return run(con, "decisions", {**params, **page}, where=where, sort=sort,
-                       direction=direction)  # fmt: skip
-        if offset >= SHALLOW:  # a near page stops early on the date-sorted table; a join
-            where = integer_state_filter(where)  # in between would stop it stopping early
-        keys = run(con, "decision_keys", {**params, **page}, sort=sort, direction=direction,
-                   where=where)  # fmt: skip
-    rows = ", ".join(str(int(r)) for r in keys["fact_row"])
-    return run(con, "decision_page", {}, rows=f"rowid in ({rows})" if rows else "false",
+    scan = bool(f.text) and index_of(con) is None  # the text as an ILIKE of the rationale
+    facts = items_sql(con, needs_rationale=scan) == FACTS
+    if facts and sort == "decision_date" and offset >= SHALLOW:
+        rows = _date_window(con, f, direction, limit, offset)
+    elif facts and f.text and (found := _keys_less_misses(con, f, sort, direction, page)):
+        rows = found[0]
+    else:
+        with bound(con, f) as (where, params):
+            if items_sql(con, needs_rationale="rationale" in where) != FACTS:  # the runner's
+                return run(con, "decisions", {**params, **page}, where=where, sort=sort,
+                           direction=direction)  # fmt: skip
+            if offset >= SHALLOW:  # a near page stops early on the date-sorted table; a join
+                where = integer_state_filter(where)  # in between would stop it stopping early
+            keys = run(con, "decision_keys", {**params, **page}, sort=sort, direction=direction,
+                       where=where)  # fmt: skip
+        rows = keys["fact_row"].to_list()
+    listed = ", ".join(str(int(r)) for r in rows)
+    return run(con, "decision_page", {}, rows=f"rowid in ({listed})" if listed else "false",
                sort=sort, direction=direction)  # fmt: skip
+
+
+def _keys_less_misses(
+    con: duckdb.DuckDBPyConnection, f: Filters, sort: str, direction: str, page: dict[str, int]
+) -> tuple[list[int]] | None:
+    """A page's row ids under a text in most rows (None otherwise): the other filters' first
+    rows in order, less the ones the text misses, asking for twice as many until the page is
+    whole. The top-N then skips row groups as without text (the anti-join read them all)."""
+    want = page["offset"] + page["limit"]
+    with text_misses(con, f) as misses:
+        if misses is None:
+            return None
+        with bound(con, f.replace(text=None)) as (where, params):
+            n = want + want // 16 + 16
+            while True:
+                top = run(con, "decision_keys_misses", {**params, "n": n}, where=where,
+                          sort=sort, direction=direction, misses=misses)  # fmt: skip
+                kept = top.filter(~pl.col("missed"))["fact_row"]
+                if kept.len() >= want or top.height < n:
+                    return (kept.slice(page["offset"], page["limit"]).to_list(),)
+                n *= 2
+
+
+def _date_window(
+    con: duckdb.DuckDBPyConnection, f: Filters, direction: str, limit: int, offset: int
+) -> list[int]:
+    """A deep page's row ids by date: the matching decisions per date (~4 k dates) say which
+    dates rows offset..offset + limit fall on, and only those dates' rows are sorted (a
+    top-N of offset + limit keys over every row took most of a deep page)."""
+    counts = _date_counts(con, f).sort("decision_date", descending=direction == "desc",
+                                       nulls_last=True)  # fmt: skip
+    counts = counts.with_columns(end=pl.col("n").cum_sum()).with_columns(
+        start=pl.col("end") - pl.col("n")
+    )
+    inside = counts.filter((pl.col("end") > offset) & (pl.col("start") < offset + limit))
+    if not inside.height:
+        return []
+    dates = inside["decision_date"].drop_nulls()
+    window, bounds = [], {}
+    if dates.len():
+        window.append("decision_date between $window_lo and $window_hi")
+        bounds = {"window_lo": dates.min(), "window_hi": dates.max()}
+    if inside["decision_date"].null_count():
+        window.append("decision_date is null")
+    page = {"limit": limit, "offset": offset - int(inside["start"][0]), **bounds}
+    with bound(con, f) as (where, params):
+        keys = run(
+            con, "decision_keys", {**params, **page}, sort="decision_date", direction=direction,
+            where=f"({integer_state_filter(where)}) and ({' or '.join(window)})",
+        )  # fmt: skip
+    return keys["fact_row"].to_list()
+
+
+def _date_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
+    """Matching decisions per decision date; for a text in most rows, the other filters'
+    counts less those of the rows it misses (a semi-join of ~2 % of the rows, not an
+    anti-join of all)."""
+    with text_misses(con, f) as misses:
+        if misses is None:
+            with bound(con, f) as (where, params):
+                return run(con, "decision_date_counts", params, where=where)
+        with bound(con, f.replace(text=None)) as (where, params):
+            every = run(con, "decision_date_counts", params, where=where)
+            missed = f"({where}) and decision_no in (select rowid from {misses})"
+            gone = run(con, "decision_date_counts", params, where=missed)
+    both = every.join(gone, on="decision_date", how="left", nulls_equal=True, suffix="_gone")
+    return both.select("decision_date", pl.col("n") - pl.col("n_gone").fill_null(0))
 
 
 def decision_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:

@@ -147,7 +147,9 @@ def test_every_sql_file_is_rendered_with_exactly_its_slots(rendered, tmp_path: P
             q.summary(con, filters)
             q.overturn_rate_by(con, "reviewer_state", filters, by="service_category")
             q.trend(con, "quarter", filters, by="priority")
+            q.overturn_rate_by(con, "drug_class", filters)  # letters by bitstring
             q.decisions(con, filters, limit=5)
+            q.decisions(con, filters, limit=5, offset=5_000)  # a deep page: per-date counts
             q.decision_count(con, filters)
             q.search(con, "zolpidem", filters, limit=5)
             with pytest.MonkeyPatch.context() as patch:  # a word too common to rank

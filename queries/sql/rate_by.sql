@@ -2,8 +2,8 @@
 -- with 95 % Wilson intervals; groups under $min_n decisions are flagged small and not ranked.
 -- The counts step (decisions, overturned and letters per group over `filtered`) is code-made
 -- from rate_by_counts.sql (one pass over the rows) or rate_by_state_counts.sql (per state list
--- first, on decision_facts).
-with filtered as (
+-- first, on decision_facts), under a text in most rows wrapped by misses_counts.sql.
+with filtered as not materialized (  -- the text-misses counts read it twice: not copied
     select * from ({items}) as items where {where}
 ),
 
