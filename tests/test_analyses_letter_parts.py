@@ -24,8 +24,9 @@ from tests.test_search_index import demo_db
 
 timeliness = importlib.import_module("queries.timeliness")  # the package re-exports the function
 
-PARTS = {"letter": [], "category": ["service_category"], "partly": ["partly_authorized"],
-         "agreement": ["guideline_agreement"]}  # fmt: skip
+PARTS = {"letter": [], "category": ["service_category"], "partly": ["partly"],
+         "agreement": ["agreement"], "category_partly": ["service_category", "partly"],
+         "category_agreement": ["service_category", "agreement"]}  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -58,18 +59,19 @@ def test_part_columns_match_a_polars_recompute(db):
     )
     out = []
     for part, cols in PARTS.items():
-        keys = ["letter_id", *(["partly"] if part == "partly" else
-                               ["agreement"] if part == "agreement" else cols)]  # fmt: skip
+        keys = ["letter_id", *cols]
         out += [
             (pl.col("item_no") == pl.col("item_no").min().over(keys)).alias(f"{part}_first"),
             pl.len().over(keys).cast(pl.Int32).alias(f"{part}_items"),
             pl.col("overturned").cast(pl.Int32).sum().over(keys).cast(pl.Int32)
             .alias(f"{part}_overturned"),
         ]  # fmt: skip
-    want = want.select("letter_id", "item_no", *out)
+    want = want.select("letter_id", "item_no", "guideline_agreement", *out)
     columns = ", ".join(PART_COLUMNS)
     with duckdb.connect(str(db), read_only=True) as con:
-        got = con.sql(f"select letter_id, item_no, {columns} from decision_facts").pl()
+        got = con.sql(
+            f"select letter_id, item_no, guideline_agreement, {columns} from decision_facts"
+        ).pl()
     key = ["letter_id", "item_no"]
     assert want["category_items"].max() > 1 and want["partly_overturned"].max() > 0
     assert_frame_equal(got.sort(key), want.sort(key).select(got.columns))
@@ -87,6 +89,12 @@ def test_which_part_a_query_reads(db):
         assert letter_part(con, two, "true", "service_category") == Part("category")
         assert letter_part(con, Filters(), "true", "partly_authorized") == Part("partly")
         assert letter_part(con, Filters(), "true", "guideline_agreement") == Part("agreement")
+        assert letter_part(con, one, "true", "partly_authorized") == Part("category_partly")
+        assert letter_part(con, one, "true", "guideline_agreement") == Part("category_agreement")
+        assert letter_part(con, two, "true", "guideline_agreement") is None
+        both = Filters(service_category=("Surgery",), partly_authorized=False)
+        assert letter_part(con, both, "true") == Part("category_partly")
+        assert letter_part(con, both, "true", "guideline_agreement") is None
         assert letter_part(con, Filters(drug_class=("Opioids",)), "true") is None
         assert letter_part(con, Filters(text="zolpidem"), "true") is None
     finally:
@@ -98,6 +106,7 @@ CASES = {
     "one category": Filters(service_category=("Pharmaceuticals",)),
     "states and sex": Filters(reviewer_state=("Texas", "California"), patient_sex=("female",)),
     "partly": Filters(partly_authorized=True),
+    "category and side": Filters(service_category=("Surgery",), partly_authorized=False),
 }
 
 
@@ -151,3 +160,42 @@ def test_summary_of_a_text_in_most_rows_equals_the_general_path(indexed, monkeyp
     assert_frame_equal(fast, slow)
     if not others:  # (ILIKE is not the index's stemming: only a loose check)
         assert abs(fast["letters"][0] - words) <= 0.2 * words
+
+
+def _clustered_calls(f: Filters) -> list:
+    return [
+        lambda con: clustered.clustered_rate_by(con, f),
+        lambda con: clustered.clustered_rate_by(con, f, grain="quarter"),
+        lambda con: clustered.clustered_rate_by(con, f, "reviewer_state", grain="year"),
+        lambda con: clustered.clustered_rate_by(con, f, "service_category"),
+        lambda con: clustered.clustered_rate_by(con, f, "guideline_agreement"),
+        lambda con: case_level.partly_vs_denied(con, f),
+        lambda con: case_level.partly_vs_denied(con, f, "year"),
+        lambda con: group_trend(con, f, "service_category", "year", k=3),
+        lambda con: group_trend(con, f, "reviewer_state", "year", k=2),
+    ]
+
+
+@pytest.mark.parametrize("text", ["request", "documentation"])
+@pytest.mark.parametrize(
+    "others",
+    [{}, {"service_category": ("Pharmaceuticals",)}, {"priority": ("Standard",)},
+     {"reviewer_state": ("California",)}],
+)  # fmt: skip
+def test_clustered_rates_of_a_text_in_most_rows_equal_the_general_path(
+    indexed, monkeypatch, text, others
+):
+    """The part sums without the text, corrected for the pairs with missed rows, against
+    every row grouped per letter under the text (the index's anti-join)."""
+    f = Filters(text=text, **others)
+    answered = []
+    real = clustered._with_misses
+
+    def spy(*a, **k):
+        out = real(*a, **k)
+        answered.append(out is not None)
+        return out
+
+    monkeypatch.setattr(clustered, "_with_misses", spy)
+    assert_fast_paths_equal_the_general_path(indexed, _clustered_calls(f), monkeypatch)
+    assert answered.count(True) == len(_clustered_calls(f))  # (fast run: the corrections)
