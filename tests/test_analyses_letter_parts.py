@@ -14,11 +14,18 @@ from polars.testing import assert_frame_equal
 
 import queries as q
 from queries import case_level, clustered, rates
+from queries.binding import bound
 from queries.derived import PART_COLUMNS, refresh_derived
 from queries.filters import Filters
-from queries.group_trend import group_trend
+from queries.group_trend import group_trend, top_groups
 from queries.letter_rows import Part, letter_part
-from tests.analysesdb import assert_fast_paths_equal_the_general_path, make_analysis_rows, raw
+from queries.runner import run
+from tests.analysesdb import (
+    assert_fast_paths_equal_the_general_path,
+    expand_states,
+    make_analysis_rows,
+    raw,
+)
 from tests.querydb import SCHEMA, insert
 from tests.test_search_index import demo_db
 
@@ -199,3 +206,31 @@ def test_clustered_rates_of_a_text_in_most_rows_equal_the_general_path(
     monkeypatch.setattr(clustered, "_with_misses", spy)
     assert_fast_paths_equal_the_general_path(indexed, _clustered_calls(f), monkeypatch)
     assert answered.count(True) == len(_clustered_calls(f))  # (fast run: the corrections)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_group_sizes_by_state_list_equal_the_unnest(db, case):
+    """top_groups' state sizes per state list (group_state_sizes.sql) against the unnest, and
+    (without filters) against a polars count of dated decisions per listed state."""
+    f = CASES[case]
+    con = q.open_db(db)
+    try:
+        with bound(con, f) as (where, params):
+            lists = run(con, "group_state_sizes", params, where=where)
+            unnest = run(con, "group_sizes", params, where=where, key="reviewer_state",
+                         expand=", unnest(reviewer_states) as reviewer_state")  # fmt: skip
+        top = top_groups(con, f, "reviewer_state", 3)
+    finally:
+        con.close()
+    assert lists.height > 3
+    assert_frame_equal(lists, unnest)
+    assert top == lists["grp"].head(3).to_list()
+    if case == "none":
+        want = (
+            expand_states(raw(db).filter(pl.col("decision_date").is_not_null()))
+            .group_by("reviewer_state")
+            .len()
+            .sort(["len", "reviewer_state"], descending=[True, False])
+        )
+        assert lists["grp"].to_list() == want["reviewer_state"].to_list()
+        assert lists["decisions"].to_list() == want["len"].to_list()
