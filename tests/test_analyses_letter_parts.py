@@ -6,6 +6,7 @@ regroups items per letter, on a database whose state lists sometimes name a stat
 from __future__ import annotations
 
 import importlib
+import shutil
 
 import duckdb
 import polars as pl
@@ -15,7 +16,8 @@ from polars.testing import assert_frame_equal
 import queries as q
 from queries import case_level, clustered, rates
 from queries.binding import bound
-from queries.derived import PART_COLUMNS, refresh_derived
+from queries.derived import PART_COLUMNS, derived_fresh, facts_columns, refresh_derived
+from queries.derived_delta import update_derived
 from queries.filters import Filters
 from queries.group_trend import group_trend, top_groups
 from queries.letter_rows import Part, letter_part
@@ -234,3 +236,20 @@ def test_group_sizes_by_state_list_equal_the_unnest(db, case):
         )
         assert lists["grp"].to_list() == want["reviewer_state"].to_list()
         assert lists["decisions"].to_list() == want["len"].to_list()
+
+
+@pytest.mark.parametrize("column", ["guideline_agreement", "category_agreement_first"])
+def test_a_table_built_before_a_column_is_not_fresh_and_is_rebuilt(db, tmp_path, column):
+    """decision_facts from older code (without the stored label or a newer part) is no cache:
+    queries take the join, and the next refresh rebuilds it with the column."""
+    path = tmp_path / "old.duckdb"
+    shutil.copy(db, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute(f"alter table decision_facts drop column {column}")
+    with q.open_db(path) as con:
+        assert not derived_fresh(con)
+        assert letter_part(con, Filters(), "true") is None  # the join fallback: general path
+    with duckdb.connect(str(path)) as con:
+        assert update_derived(con) == f"{raw(db).height:,} decision_facts rows"
+        assert column in facts_columns(con)
+        assert derived_fresh(con)
