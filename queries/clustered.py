@@ -15,8 +15,9 @@ import duckdb
 import polars as pl
 
 from common.sqlfiles import render
-from queries.binding import bound
+from queries.binding import bound, text_misses
 from queries.connection import SQL_DIR
+from queries.derived import FACTS, items_sql
 from queries.filters import FilterError, Filters
 from queries.grouping import key_sql, mark_partial, period_sql, span
 from queries.letter_rows import Part, letter_part
@@ -42,43 +43,103 @@ def clustered_rate_by(
     """
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
         raise FilterError(f"min_n must be a non-negative integer, got {min_n!r}")
-    keys, names, expand, params = [], [], "", {"min_n": min_n}
-    label = "reviewer_state"  # the state's group label (its own, or the pooled one)
-    pooled = "false"  # rows a pooled group merges (counted per letter, not per part)
-    if grain is not None:
-        keys.append(f"{period_sql(grain)} as period")
-        names.append("period")
     if dimension is not None:
-        expr, expand = key_sql(dimension)
-        if top is not None:
-            text = f"({expr})::varchar"
-            pooled = f"not list_contains($top, {text})"
-            expr = f"case when list_contains($top, {text}) then {text} else $other end"
-            label = expr
-            params.update(top=list(top), other=other)
-        keys.append(f"{expr} as {dimension}")
-        names.append(dimension)
-    if not keys:
-        keys, names = ["'all' as scope"], ["scope"]
-    order = ", ".join(names) if grain else "decisions desc, " + ", ".join(names)
-    dated = "decision_date is not null" if grain else "true"
-    frame = {"keys": ", ".join(keys), "names": ", ".join(names), "dated": dated}
-    with bound(con, f) as (where, bound_params):
-        part = letter_part(con, f, where, dimension)
-        if part is None:  # every row grouped per letter
-            counts, pooled = _part_counts(part, frame, expand, pooled), "true"
-        elif dimension == "reviewer_state":  # pooled states too: from their lists
-            counts, pooled = _state_counts(part, frame, keys[:-1], label), "false"
-        else:
-            counts = _part_counts(part, frame, expand, pooled)
-        out = run(
-            con, "clustered_rates", {**bound_params, **params},
-            where=where, expand=expand, order=order, pooled=pooled, part_counts=counts,
-            **frame,
-        )  # fmt: skip
+        key_sql(dimension)  # (checks the name)
+    if grain is not None:
+        period_sql(grain)
+    query = _Query(dimension, grain, min_n, top, other)
+    with text_misses(con, f) as misses:  # a text in most rows: the numbers it misses
+        out = None if misses is None else _with_misses(con, f.replace(text=None), query, misses)
+        if out is None:
+            with bound(con, f) as (where, bound_params):
+                out = _rates(con, letter_part(con, f, where, dimension), where, bound_params,
+                             query)  # fmt: skip
     if grain is None:
         return out
     return mark_partial(out, grain, *span(con, f))
+
+
+@dataclass(frozen=True)
+class _Query:
+    """What one clustered_rates call groups by; `fragments` makes its SQL for one `where`."""
+
+    dimension: str | None
+    grain: str | None
+    min_n: int
+    top: tuple[str, ...] | None
+    other: str
+
+    def fragments(self, con: duckdb.DuckDBPyConnection, where: str) -> dict[str, object]:
+        """keys, names, dated, expand, pooled (rows of a pooled group: counted per letter),
+        label (the state's group label), other_keys (the period's), order, params."""
+        keys, names, expand, params = [], [], "", {"min_n": self.min_n}
+        label, pooled = "reviewer_state", "false"
+        if self.grain is not None:
+            keys.append(f"{period_sql(self.grain)} as period")
+            names.append("period")
+        if self.dimension is not None:
+            expr, expand = group_key(con, where, self.dimension)
+            if self.top is not None:
+                text = f"({expr})::varchar"
+                pooled = f"not list_contains($top, {text})"
+                expr = f"case when list_contains($top, {text}) then {text} else $other end"
+                label = expr
+                params.update(top=list(self.top), other=self.other)
+            keys.append(f"{expr} as {self.dimension}")
+            names.append(self.dimension)
+        other_keys = keys[:-1]
+        if not keys:
+            keys, names = ["'all' as scope"], ["scope"]
+        order = ", ".join(names) if self.grain else "decisions desc, " + ", ".join(names)
+        dated = "decision_date is not null" if self.grain else "true"
+        frame = {"keys": ", ".join(keys), "names": ", ".join(names), "dated": dated}
+        return {"frame": frame, "expand": expand, "pooled": pooled, "label": label,
+                "other_keys": other_keys, "order": order, "params": params}  # fmt: skip
+
+
+def _with_misses(
+    con: duckdb.DuckDBPyConnection, others: Filters, query: _Query, misses: str
+) -> pl.DataFrame | None:
+    """A text in most rows on top of `others`, which select whole parts: the parts' sums
+    without the text, corrected for the pairs with missed rows; None when they do not."""
+    with bound(con, others) as (where, bound_params):
+        part = letter_part(con, others, where, query.dimension)
+        if part is None:
+            return None
+        return _rates(con, part, where, bound_params, query, misses)
+
+
+def _rates(
+    con: duckdb.DuckDBPyConnection,
+    part: Part | None,
+    where: str,
+    bound_params: dict[str, object],
+    query: _Query,
+    misses: str | None = None,
+) -> pl.DataFrame:
+    """clustered_rates.sql over `where`: the part sums (plus the misses' corrections) and the
+    per-letter grouping of what they leave."""
+    q = query.fragments(con, where)
+    frame, expand, pooled = q["frame"], q["expand"], q["pooled"]
+    if part is None:  # every row grouped per letter
+        counts, pooled = _part_counts(part, frame, expand, pooled), "true"
+    elif query.dimension == "reviewer_state":  # pooled states too: from their lists
+        counts, pooled = _state_counts(part, frame, q["other_keys"], q["label"]), "false"
+    else:
+        counts = _part_counts(part, frame, expand, pooled)
+    hit = "true"
+    if misses is not None and part is not None:
+        fixes = render(
+            SQL_DIR, "clustered_miss_counts", expand=expand, pooled=pooled, misses=misses,
+            part_n=part.items, part_k=part.overturned, **frame,
+        )  # fmt: skip
+        counts = f"select * from ({counts}) union all by name select * from ({fixes})"
+        hit = f"decision_no not in (select rowid from {misses})"
+    return run(
+        con, "clustered_rates", {**bound_params, **q["params"]},
+        where=where, expand=expand, order=q["order"], pooled=pooled, part_counts=counts,
+        hit=hit, **frame,
+    )  # fmt: skip
 
 
 def _part_counts(part: Part | None, frame: dict[str, str], expand: str, pooled: str) -> str:
@@ -99,6 +160,15 @@ def _state_counts(part: Part, frame: dict[str, str], other_keys: list[str], labe
         other_keys="".join(f"{n}, " for n in other_names),
         other_key_exprs="".join(f"{k}, " for k in other_keys),
     )  # fmt: skip
+
+
+def group_key(con: duckdb.DuckDBPyConnection, where: str, name: str) -> tuple[str, str]:
+    """`grouping.key_sql`, but the guideline agreement label read from its stored column when
+    the query reads decision_facts (the join fallback computes it)."""
+    stored = items_sql(con, needs_rationale="rationale" in where) == FACTS
+    if name == "guideline_agreement" and stored:
+        return "guideline_agreement", ""
+    return key_sql(name)
 
 
 @dataclass(frozen=True)

@@ -51,10 +51,13 @@ DECISION_HASHED = (
     ("coalesce(ca_mtus_chapter, 'none')", "ca_mtus_chapter"),
     ("coalesce(imr_mtus_chapter, 'none')", "imr_mtus_chapter"),
 )
-# Per-letter flags and counts decision_facts adds (sql/derived_facts_rows.sql): a table built
-# by older code lacks some, and is then no cache of today's rows (rebuilt by the next ingest).
-PARTS = ("letter", "category", "partly", "agreement")
+# Per-letter flags and counts decision_facts adds (sql/derived_facts_rows.sql), and the stored
+# agreement label: a table built by older code lacks some, and is then no cache of today's
+# rows (rebuilt by the next ingest).
+PARTS = ("letter", "category", "partly", "agreement", "category_partly", "category_agreement")
 PART_COLUMNS = tuple(f"{p}_{c}" for p in PARTS for c in ("first", "items", "overturned"))
+# Columns decision_facts adds besides the parts': a table without one is rebuilt.
+ADDED_COLUMNS = ("state_set", "guideline_agreement", *PART_COLUMNS)
 OPTIONAL_HASHED = ("decision_no",)  # decisions columns items.sql copies once they exist
 _fresh_cache: dict[str, tuple[str, bool]] = {}  # db path -> (db_version, fresh)
 
@@ -182,7 +185,7 @@ def read_state(con: duckdb.DuckDBPyConnection) -> dict[str, object] | None:
     # an older layout (no ingested_through) built decision_facts without today's columns
     if not all(k in state for k in (*FINGERPRINT_KEYS, "ingested_through")):
         return None
-    return state if set(PART_COLUMNS) <= facts_columns(con) else None
+    return state if set(ADDED_COLUMNS) <= facts_columns(con) else None
 
 
 def facts_columns(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -20,10 +20,10 @@ import polars as pl
 from common.sqlfiles import render
 from queries.connection import SQL_DIR, install_macros
 from queries.derived import (
+    ADDED_COLUMNS,
     FACTS,
     FINGERPRINT_KEYS,
     LETTER_HASHED,
-    PART_COLUMNS,
     decision_hashed,
     facts_columns,
     facts_fingerprint,
@@ -133,7 +133,7 @@ def _update_state_sets(con: duckdb.DuckDBPyConnection, gone: list[int], came: li
 def _facts_have_hashed_columns(con: duckdb.DuckDBPyConnection) -> bool:
     """decision_facts shows every hashed column (a new column in `decisions`: rebuild)."""
     wanted = {p[1] for p in (*LETTER_HASHED, *decision_hashed(con))}
-    return wanted | {*PART_COLUMNS, "state_set"} <= facts_columns(con)
+    return wanted | set(ADDED_COLUMNS) <= facts_columns(con)
 
 
 def _options(con: duckdb.DuckDBPyConnection, rows: str) -> dict[str, list[object]]:

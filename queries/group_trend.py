@@ -8,10 +8,11 @@ import duckdb
 import polars as pl
 
 from queries.binding import bound
-from queries.clustered import clustered_difference, clustered_rate_by
+from queries.clustered import clustered_difference, clustered_rate_by, group_key
+from queries.derived import FACTS, items_sql
 from queries.fdr import FDR, bh_adjust
 from queries.filters import FilterError, Filters
-from queries.grouping import check_grain, key_sql
+from queries.grouping import check_grain, check_grouping
 from queries.runner import run
 from queries.vocab import MIN_N
 
@@ -21,9 +22,16 @@ OTHER = "Other groups"
 def top_groups(con: duckdb.DuckDBPyConnection, f: Filters, dimension: str, k: int) -> list[str]:
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise FilterError(f"k must be a positive integer, got {k!r}")
-    expr, expand = key_sql(dimension)
+    check_grouping(dimension)
     with bound(con, f) as (where, params):
-        sizes = run(con, "group_sizes", params, where=where, key=expr, expand=expand)
+        if (
+            dimension == "reviewer_state"
+            and items_sql(con, needs_rationale="rationale" in where) == FACTS
+        ):
+            sizes = run(con, "group_state_sizes", params, where=where)
+        else:
+            expr, expand = group_key(con, where, dimension)
+            sizes = run(con, "group_sizes", params, where=where, key=expr, expand=expand)
     return sizes["grp"].head(k).to_list()
 
 

@@ -63,10 +63,15 @@ class Part:
         return f"{self.name}_overturned"
 
 
-# Item fields a part is cut by: a grouping by one of them (or a filter to one of its values)
-# selects whole parts of each letter.
-PART_FIELDS = {"service_category": "category", "partly_authorized": "partly",
-               "guideline_agreement": "agreement"}  # fmt: skip
+# Item fields a part is cut by: a grouping by them (or a filter to one value of each) selects
+# whole parts of each letter.
+PART_FIELDS = {
+    frozenset({"service_category"}): "category",
+    frozenset({"partly_authorized"}): "partly",
+    frozenset({"guideline_agreement"}): "agreement",
+    frozenset({"service_category", "partly_authorized"}): "category_partly",
+    frozenset({"service_category", "guideline_agreement"}): "category_agreement",
+}
 
 
 def letter_part(
@@ -75,10 +80,11 @@ def letter_part(
     """The part of a letter that the filters and grouping `keys` select whole, or None.
 
     When every filter and key is a letter field, a letter matches whole (`letter`); when the
-    only item field is one part field, grouped by it or filtered to one value, the letter's
-    items of each value match whole (e.g. `category`). Then per (group, letter) counts are
-    the part's own and need no regrouping of items. Text, other item fields, or the join
-    fallback (no decision_facts): None, the general path.
+    item fields are the fields of one part, each grouped by or filtered to one value, the
+    letter's items of each value match whole (e.g. `category`, or `category_partly` for one
+    category grouped by side). Then per (group, letter) counts are the part's own and need no
+    regrouping of items. Text, other item fields, or the join fallback (no decision_facts):
+    None, the general path.
     """
     if f.text or items_sql(con, needs_rationale="rationale" in where) != FACTS:
         return None
@@ -87,11 +93,14 @@ def letter_part(
     item_fields = (filtered - LETTER_FILTERS) | {k for k in keys if k and k not in LETTER_KEYS}
     if not item_fields:
         return Part("letter")
-    if len(item_fields) != 1 or (field := item_fields.pop()) not in PART_FIELDS:
+    if (name := PART_FIELDS.get(frozenset(item_fields))) is None:
         return None
-    value = getattr(f, field, None)
-    one_value = value is None or isinstance(value, bool) or len(value) <= 1
-    return Part(PART_FIELDS[field]) if field in keys or one_value else None
+    for field in item_fields:
+        value = getattr(f, field, None)
+        one_value = value is None or isinstance(value, bool) or len(value) <= 1
+        if field not in keys and not one_value:
+            return None
+    return Part(name)
 
 
 def first_row(

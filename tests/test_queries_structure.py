@@ -129,6 +129,9 @@ def analyses(con: duckdb.DuckDBPyConnection, f: q.Filters) -> None:
     q.mix(con, f, "year", "drug_class", within="Pharmaceuticals")
     q.opioid_share(con, f, "year")
     q.group_trend(con, f, "service_category", "year", k=2)
+    q.group_trend(con, f, "reviewer_state", "year", k=2)  # the top states per state list
+    if f.text:  # a word in every row: the parts' sums corrected for the missed rows' pairs
+        q.clustered_rate_by(con, f.replace(text="request"), "reviewer_state")
     q.agreement_table(con, f, "chapter")
     q.standardised(con, f, "reviewer_specialty")
     q.case_outcomes(con, f, "year")

@@ -11,6 +11,9 @@
 -- first row, which carries the part's counts (clustered_part_counts.sql, or
 -- clustered_part_state_counts.sql by state list), so no regrouping of items; else, and for
 -- the rows a pooled "other" group merges, by grouping the rows per letter.
+-- A text in most rows on top of whole parts ({hit}: the row is not one the text misses) is
+-- left out of {where}: the part sums are taken without it and corrected for the few missed
+-- rows (clustered_miss_counts.sql); the per-letter grouping keeps only the hits.
 with filtered as not materialized (  -- read by both paths: not copied
     select * from ({items}) as items where {where}
 ),
@@ -20,7 +23,7 @@ expanded as (
 ),
 
 keyed as (
-    select {keys}, letter_no, overturned from expanded where {dated} and {pooled}
+    select {keys}, letter_no, overturned from expanded where {dated} and {pooled} and {hit}
 ),
 
 grouped as (
@@ -61,6 +64,7 @@ counts as (
         sum(snn) as snn
     from sums
     group by all
+    having sum(decisions) > 0  -- (a group whose every row the text misses is gone)
 ),
 
 variances as (

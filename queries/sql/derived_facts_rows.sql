@@ -6,8 +6,13 @@
 --   its items of one service category:     category_first, category_items, category_overturned
 --   its partly authorised / denied items:  partly_first, partly_items, partly_overturned
 --   its items of one guideline agreement:  agreement_first, agreement_items, agreement_overturned
+--   its items of one category and side:    category_partly_first, _items, _overturned
+--   its items of one category and agreement: category_agreement_first, _items, _overturned
+-- (the last two: a page filtered to one category and grouped by side or agreement).
 -- (`_first`: the part's first item; `_items`, `_overturned`: the part's counts, on every row of
 -- the part.) All are per letter, so a subset of letters gets the same values as the whole.
+-- `guideline_agreement` is the label of sql/agreement_label.sql, stored: grouping by it reads a
+-- column instead of a CASE over every row.
 -- `state_set` names the letter's list of states (a hash: ~13 k distinct lists at full scale),
 -- so state filters and breakdowns work on an integer (state_set_members) instead of a list.
 -- Each part is counted by one aggregation joined back (4 windows cost ~2x the whole build).
@@ -50,15 +55,33 @@ agreement_part as (
         count(*) filter (where overturned) as k
     from items
     group by all
+),
+
+category_partly_part as (
+    select
+        letter_no, service_category, partly_key, min(item_no) as first_no, count(*) as n,
+        count(*) filter (where overturned) as k
+    from items
+    group by all
+),
+
+category_agreement_part as (
+    select
+        letter_no, service_category, guideline_agreement, min(item_no) as first_no,
+        count(*) as n, count(*) filter (where overturned) as k
+    from items
+    group by all
 )
 
 select
-    items.* exclude (guideline_agreement, partly_key),
+    items.* exclude (partly_key),
     hash(reviewer_states) as state_set,
     items.item_no = l.first_no as letter_first,
     items.item_no = c.first_no as category_first,
     items.item_no = p.first_no as partly_first,
     items.item_no = a.first_no as agreement_first,
+    items.item_no = cp.first_no as category_partly_first,
+    items.item_no = ca.first_no as category_agreement_first,
     l.n::integer as letter_items,
     l.k::integer as letter_overturned,
     c.n::integer as category_items,
@@ -66,9 +89,15 @@ select
     p.n::integer as partly_items,
     p.k::integer as partly_overturned,
     a.n::integer as agreement_items,
-    a.k::integer as agreement_overturned
+    a.k::integer as agreement_overturned,
+    cp.n::integer as category_partly_items,
+    cp.k::integer as category_partly_overturned,
+    ca.n::integer as category_agreement_items,
+    ca.k::integer as category_agreement_overturned
 from items
 join letter_part as l using (letter_no)
 join category_part as c using (letter_no, service_category)
 join partly_part as p using (letter_no, partly_key)
 join agreement_part as a using (letter_no, guideline_agreement)
+join category_partly_part as cp using (letter_no, service_category, partly_key)
+join category_agreement_part as ca using (letter_no, service_category, guideline_agreement)
