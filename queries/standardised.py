@@ -15,6 +15,7 @@ from queries.binding import bound
 from queries.fdr import FDR, bh_adjust
 from queries.filters import FilterError, Filters
 from queries.grouping import key_sql
+from queries.missed_rows import missed
 from queries.poisson import exact_ci, exact_p, funnel_limit
 from queries.runner import run
 from queries.vocab import MIN_N
@@ -40,9 +41,12 @@ def standardised(
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
         raise FilterError(f"min_n must be a non-negative integer, got {min_n!r}")
     key, expand = key_sql(dimension)
-    with bound(con, f) as (where, params):
-        raw = run(con, "standardised", {**params, "min_n": min_n}, where=where, key=key,
-                  expand=expand)  # fmt: skip
+    with missed(con, f) as m:  # a text in most rows: the other filters' cells less the missed
+        rows, missed_where = ("(select * from base where false)", "true") if m is None else (
+            m.rows, None)  # fmt: skip
+        with bound(con, f if m is None else m.others) as (where, params):
+            raw = run(con, "standardised", {**params, "min_n": min_n}, where=where, key=key,
+                      expand=expand, missed=rows, missed_where=missed_where or where)  # fmt: skip
     by_sub = [_row(r, r["expected_sub"]) for r in raw.iter_rows(named=True)]
     by_year = [_row(r, r["expected_sub_year"]) for r in raw.iter_rows(named=True)]
     changes = _year_changes(by_sub, by_year)

@@ -5,19 +5,33 @@
 -- decisions before any state expansion; {expand} may then unnest reviewer states.
 -- Decisions are counted once per (group, subcategory, year) cell, and a cell's expected count
 -- is its decisions x its stratum's rate: the same sum as over decisions, without joining
--- every decision to the rate tables.
-with filtered as (
+-- every decision to the rate tables. Under a text in most rows, {where} holds the other
+-- filters and `missed` the rows the text misses (queries/missed_rows.py): they count -1, so
+-- every cell and stratum is the other filters' count less the missed rows' (counts add up).
+-- Otherwise `missed` has no rows.
+with base as (
     select * from ({items}) as items where {where}
+),
+
+missed as (
+    select * from {missed} as items where {missed_where}
+),
+
+filtered as (
+    select *, 1 as w from base
+    union all by name
+    select *, -1 as w from missed
 ),
 
 strata as (
     select
         service_subcategory,
         coalesce(decision_year, 'undated') as stratum_year,
-        count(*) as n,
-        count(*) filter (where overturned) as o
+        sum(w) as n,
+        coalesce(sum(w) filter (where overturned), 0) as o
     from filtered
     group by all
+    having sum(w) <> 0
 ),
 
 rates_sub as (
@@ -37,10 +51,11 @@ cells as (
         ({key})::varchar as grp,
         service_subcategory,
         coalesce(decision_year, 'undated') as stratum_year,
-        count(*) as decisions,
-        count(*) filter (where overturned) as observed
+        sum(w) as decisions,
+        coalesce(sum(w) filter (where overturned), 0) as observed
     from expanded
     group by all
+    having sum(w) <> 0
 ),
 
 counts as (
