@@ -15,6 +15,7 @@ and text (a few MB), as the index keeps its match sets.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,7 @@ from queries.letter_rows import Part, letter_part
 
 CACHED = 4
 _cache: OrderedDict[tuple, pa.Table] = OrderedDict()
+_lock = threading.Lock()  # the app's sessions share the process
 # The columns a letter part is cut by, beside the letter (PART_FIELDS in letter_rows.py).
 _PART_KEYS = {"letter": "", "category": ", service_category", "partly": ", partly_authorized"}
 
@@ -55,17 +57,19 @@ def _key(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple | None:
 
 def _fetch(con: duckdb.DuckDBPyConnection, f: Filters) -> pa.Table | None:
     key = _key(con, f)
-    if key is not None and key in _cache:
-        _cache.move_to_end(key)
-        return _cache[key]
+    with _lock:
+        if key is not None and key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
     with text_misses(con, f) as misses:
         if misses is None:
             return None
         table = con.sql(render(SQL_DIR, "missed_rows", misses=misses)).to_arrow_table()
     if key is not None:
-        _cache[key] = table
-        while len(_cache) > CACHED:
-            _cache.popitem(last=False)
+        with _lock:
+            _cache[key] = table
+            while len(_cache) > CACHED:
+                _cache.popitem(last=False)
     return table
 
 
