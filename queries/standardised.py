@@ -57,12 +57,11 @@ def standardised(
                     "key_cells join state_set_members as states on states.state_set = cell_key"
                 ),
             )
-    with missed(con, f) as m:  # a text in most rows: the other filters' cells less the missed
-        rows, missed_where = ("(select * from base where false)", "true") if m is None else (
-            m.rows, None)  # fmt: skip
-        with bound(con, f if m is None else m.others) as (where, params):
-            raw = run(con, "standardised", {**params, "min_n": min_n}, where=where,
-                      missed=rows, missed_where=missed_where or where, **cells)  # fmt: skip
+    # a text in most rows: the other filters' cells less the cells of the rows it misses
+    with missed(con, f) as m, bound(con, f if m is None else m.others) as (where, params):
+        rows, rows_where = (m.rows, where) if m else ("(select * from base where false)", "true")
+        raw = run(con, "standardised", {**params, "min_n": min_n}, where=where, missed=rows,
+                  missed_where=rows_where, **cells)  # fmt: skip
     by_sub = [_row(r, r["expected_sub"]) for r in raw.iter_rows(named=True)]
     by_year = [_row(r, r["expected_sub_year"]) for r in raw.iter_rows(named=True)]
     changes = _year_changes(by_sub, by_year)
