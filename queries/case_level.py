@@ -12,47 +12,69 @@ from queries.clustered import clustered_difference, clustered_rate_by
 from queries.filters import Filters
 from queries.grouping import mark_partial, period_sql, span
 from queries.letter_rows import first_row
+from queries.missed_rows import gone_parts, missed
 from queries.runner import run
 from queries.vocab import MIN_N
 
+_NO_ROWS = "(select * from filtered where false)"
 # Case outcomes in the order a reader scans them (all upheld -> all overturned).
 OUTCOME_ORDER = ("Upheld", "Partially Overturned", "Overturned")
 
 
 def _keys(
-    con: duckdb.DuckDBPyConnection, f: Filters, where: str, grain: str | None, sized: bool = False
+    first: str | None, grain: str | None, sized: bool = False, gone: str = _NO_ROWS
 ) -> dict[str, str]:
-    """Grouping fragments, and which CTE gives one row per matching letter (see the SQL).
+    """Grouping fragments, and which CTE gives one row per matching letter (see the SQL):
+    `first` as `first_row`; `gone` the first rows that count -1 (queries/missed_rows.py).
     `sized`: items_per_letter, whose whole-letter path counts rows, a part's its item count."""
-    first = first_row(con, f, where)
     per_letter = "grouped_letters" if first is None else "first_items"
     if sized and first is not None and first != "item_no = 1":
         per_letter = "part_items"
-    out = {"per_letter": per_letter, "first": first or "false"}
+    out = {"per_letter": per_letter, "first": first or "false", "gone": gone}
     if grain is None:
         return {"keys": "'all' as scope", "names": "scope", "dated": "", **out}
     return {"keys": f"{period_sql(grain)} as period", "names": "period",
             "dated": "where decision_date is not null", **out}  # fmt: skip
 
 
+def _letters(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    f: Filters,
+    grain: str | None,
+    extra: dict[str, object],
+    sized: bool = False,
+) -> pl.DataFrame:
+    """Run `name` per letter: under a text in most rows, the other filters' parts less those
+    the text misses entirely (queries/missed_rows.py) when the other filters select whole
+    parts; else one row per matching letter as `first_row` allows."""
+    out = None
+    with missed(con, f) as m:
+        if m is not None:
+            with bound(con, m.others) as (where, params):
+                if (gone := gone_parts(con, m, where)) is not None:
+                    part, rows = gone
+                    out = run(con, name, {**params, **extra}, where=where,
+                              **_keys(part.first, grain, sized, rows))  # fmt: skip
+    if out is None:
+        with bound(con, f) as (where, params):
+            out = run(con, name, {**params, **extra}, where=where,
+                      **_keys(first_row(con, f, where), grain, sized))  # fmt: skip
+    return mark_partial(out, grain, *span(con, f)) if grain else out
+
+
 def case_outcomes(
     con: duckdb.DuckDBPyConnection, f: Filters, grain: str | None = None
 ) -> pl.DataFrame:
     """Letters per case outcome (and period), with shares and 95 % Wilson intervals."""
-    with bound(con, f) as (where, params):
-        out = run(con, "case_outcomes", {**params, "outcomes": list(OUTCOME_ORDER)},
-                  where=where, **_keys(con, f, where, grain))  # fmt: skip
-    return mark_partial(out, grain, *span(con, f)) if grain else out
+    return _letters(con, "case_outcomes", f, grain, {"outcomes": list(OUTCOME_ORDER)})
 
 
 def items_per_letter(
     con: duckdb.DuckDBPyConnection, f: Filters, grain: str | None = None
 ) -> pl.DataFrame:
     """Items per letter (mean, share of letters with more than one), per period or overall."""
-    with bound(con, f) as (where, params):
-        out = run(con, "items_per_letter", params, where=where,
-                  **_keys(con, f, where, grain, sized=True))  # fmt: skip
-    return mark_partial(out, grain, *span(con, f)) if grain else out
+    return _letters(con, "items_per_letter", f, grain, {}, sized=True)
 
 
 def partly_vs_denied(

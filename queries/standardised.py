@@ -12,9 +12,11 @@ import duckdb
 import polars as pl
 
 from queries.binding import bound
+from queries.derived import FACTS, items_sql
 from queries.fdr import FDR, bh_adjust
 from queries.filters import FilterError, Filters
 from queries.grouping import key_sql
+from queries.missed_rows import missed
 from queries.poisson import exact_ci, exact_p, funnel_limit
 from queries.runner import run
 from queries.vocab import MIN_N
@@ -39,10 +41,27 @@ def standardised(
     """
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
         raise FilterError(f"min_n must be a non-negative integer, got {min_n!r}")
-    key, expand = key_sql(dimension)
-    with bound(con, f) as (where, params):
-        raw = run(con, "standardised", {**params, "min_n": min_n}, where=where, key=key,
-                  expand=expand)  # fmt: skip
+    key, _ = key_sql(dimension)
+    cells = {"cell_key": f"({key})", "grp": "cell_key", "cells_from": "key_cells"}
+    if dimension == "reviewer_state":  # a decision counts once per listing of a state
+        cells = {
+            "cell_key": "reviewer_states",
+            "grp": "reviewer_state",
+            "cells_from": "(select *, unnest(cell_key) as reviewer_state from key_cells)",
+        }
+        if items_sql(con) == FACTS:  # per state list's number, then its states
+            cells.update(
+                cell_key="state_set",
+                grp="states.reviewer_state",
+                cells_from=(
+                    "key_cells join state_set_members as states on states.state_set = cell_key"
+                ),
+            )
+    # a text in most rows: the other filters' cells less the cells of the rows it misses
+    with missed(con, f) as m, bound(con, f if m is None else m.others) as (where, params):
+        rows, rows_where = (m.rows, where) if m else ("(select * from base where false)", "true")
+        raw = run(con, "standardised", {**params, "min_n": min_n}, where=where, missed=rows,
+                  missed_where=rows_where, **cells)  # fmt: skip
     by_sub = [_row(r, r["expected_sub"]) for r in raw.iter_rows(named=True)]
     by_year = [_row(r, r["expected_sub_year"]) for r in raw.iter_rows(named=True)]
     changes = _year_changes(by_sub, by_year)

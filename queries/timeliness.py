@@ -14,6 +14,7 @@ from queries.binding import bound
 from queries.filters import Filters
 from queries.grouping import key_sql, mark_partial, period_sql, span
 from queries.letter_rows import first_row
+from queries.missed_rows import gone_parts, missed
 from queries.runner import run
 
 MEASURES = {
@@ -34,25 +35,54 @@ def timeliness(
 
     With neither `grain` nor `by`: one row per measure (`scope` = 'all').
     """
-    keys, names, expand = [], [], ""
+    with missed(con, f) as m:
+        if m is not None:
+            with bound(con, m.others) as (where, params):
+                if (gone := gone_parts(con, m, where, by)) is not None:
+                    part, rows = gone
+                    out = _run(con, params, where, grain, by, part.first, rows)
+                    return mark_partial(out, grain, *span(con, f)) if grain else out
+    with bound(con, f) as (where, params):
+        out = _run(con, params, where, grain, by, first_row(con, f, where, by))
+    return mark_partial(out, grain, *span(con, f)) if grain else out
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    params: dict[str, object],
+    where: str,
+    grain: str | None,
+    by: str | None,
+    first: str | None,
+    gone: str = "(select * from filtered where false)",
+) -> pl.DataFrame:
+    """timeliness.sql with its fragments: `first` as `first_row`, `gone` the rows that count
+    -1 (queries/missed_rows.py; none by default)."""
+    keys, names, expand, join = [], [], "", ""
     if grain is not None:
         keys.append(f"{period_sql(grain)} as period")
         names.append("period")
-    with bound(con, f) as (where, params):
-        first = first_row(con, f, where, by)
-        if by is not None:
-            expr, expand = key_sql(by)
-            if first and by == "reviewer_state":  # one row per letter: count each state once
-                expand = ", unnest(list_distinct(reviewer_states)) as reviewer_state"
-            keys.append(f"{expr} as {by}")
-            names.append(by)
-        if not keys:
-            keys, names = ["'all' as scope"], ["scope"]
-        out = run(
-            con, "timeliness", params,
-            where=where, keys=", ".join(keys), names=", ".join(names), expand=expand,
-            dated="decision_date is not null" if grain else "true",
-            letter_rows="first_items" if first else "letter_groups", first=first or "false",
-            order=", ".join([*names, "measure"]),
-        )  # fmt: skip
-    return mark_partial(out, grain, *span(con, f)) if grain else out
+    if by is not None:
+        expr, expand = key_sql(by)
+        if first and by == "reviewer_state" and first != "item_no = 1":
+            # one row per letter on decision_facts: per state list first, each state once
+            expr, expand, join = "state_set", "", _STATES
+        elif first and by == "reviewer_state":  # one row per letter: count each state once
+            expand = ", unnest(list_distinct(reviewer_states)) as reviewer_state"
+        keys.append(expr if join else f"{expr} as {by}")
+        names.append(by)
+    if not keys:
+        keys, names = ["'all' as scope"], ["scope"]
+    return run(
+        con, "timeliness", params,
+        where=where, keys=", ".join(keys), names=", ".join(names), expand=expand, join=join,
+        dated="decision_date is not null" if grain else "true", gone=gone,
+        letter_rows="first_items" if first else "letter_groups", first=first or "false",
+        order=", ".join([*names, "measure"]),
+    )  # fmt: skip
+
+
+_STATES = (
+    " join (select state_set, reviewer_state from state_set_members where state_first) as states"
+    " using (state_set)"
+)

@@ -123,3 +123,22 @@ def test_funnel_curve_brackets_one_and_narrows(analyses_con):
     assert curve["hi95"][-1] < curve["hi95"][0]
     for e, hi in zip(curve["expected"], curve["hi95"], strict=True):
         assert isclose(hi, spiegelhalter(e, 0.975), 1e-9)
+
+
+def test_standardised_by_state_on_the_join_fallback(tmp_path, analyses_raw):
+    """Without decision_facts the states come from unnesting each cell's state list."""
+    from tests.analysesdb import build_analyses_db
+
+    path = build_analyses_db(tmp_path / "imr.duckdb", derived=False)
+    con = q.open_db(path)
+    try:
+        got = q.standardised(con, q.Filters(), "reviewer_state", min_n=20)
+    finally:
+        con.close()
+    rows = analyses_raw.with_columns(pl.col("decision_year").fill_null("undated"))
+    ref = {r["grp"]: r for r in expected_counts(rows, "reviewer_state").iter_rows(named=True)}
+    assert set(got["grp"]) == set(ref)
+    key = "e_sy" if got["year_changes_answer"][0] else "e_sub"
+    for r in got.iter_rows(named=True):
+        assert (r["decisions"], r["observed"]) == (ref[r["grp"]]["n"], ref[r["grp"]]["o"])
+        assert isclose(r["expected"], ref[r["grp"]][key])

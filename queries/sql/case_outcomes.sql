@@ -4,30 +4,42 @@
 -- (key, outcome) pair appears, zero-filled. {per_letter} names the CTE that gives one row per
 -- matching letter (queries/letter_rows.py): `first_items` when the filters select whole
 -- letters or one whole part of each ({first}: item 1, or the part's first row: no regrouping
--- of every item), else `grouped_letters`.
+-- of every item), else `grouped_letters`. Under a text in most rows, {where} holds the other
+-- filters and `gone` the first rows of the parts the text misses entirely
+-- (sql/missed_parts.sql): they count -1 (counts add up). Otherwise `gone` has no rows.
 with filtered as (
     select * from ({items}) as items where {where}
 ),
 
+gone as (
+    select * from {gone} as gone
+),
+
 first_items as (
-    select letter_no, decision_date, case_outcome from filtered where {first}
+    select letter_no, decision_date, case_outcome, 1 as w from filtered where {first}
+    union all
+    select letter_no, decision_date, case_outcome, -1 as w from gone
 ),
 
 grouped_letters as (
     select
         letter_no,
         any_value(decision_date) as decision_date,
-        any_value(case_outcome) as case_outcome
+        any_value(case_outcome) as case_outcome,
+        1 as w
     from filtered
     group by letter_no
 ),
 
 keyed as (
-    select {keys}, case_outcome from {per_letter} {dated}
+    select {keys}, case_outcome, w from {per_letter} {dated}
 ),
 
 counts as (
-    select {names}, case_outcome, count(*) as letters from keyed group by all
+    select {names}, case_outcome, sum(w)::bigint as letters
+    from keyed
+    group by all
+    having sum(w) <> 0
 ),
 
 grid as (

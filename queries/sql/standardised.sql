@@ -1,23 +1,53 @@
--- Indirect standardisation of overturns per group ({key}): observed overturns against the
+-- Indirect standardisation of overturns per group ({grp}): observed overturns against the
 -- number expected if each of the group's decisions had the overall (filtered) overturn rate
 -- of its service subcategory (expected_sub), or of its subcategory in its decision year
 -- (expected_sub_year; undated decisions form their own year). Rates come from the filtered
--- decisions before any state expansion; {expand} may then unnest reviewer states.
+-- decisions before any state expansion.
 -- Decisions are counted once per (group, subcategory, year) cell, and a cell's expected count
 -- is its decisions x its stratum's rate: the same sum as over decisions, without joining
--- every decision to the rate tables.
-with filtered as (
+-- every decision to the rate tables. Under a text in most rows, {where} holds the other
+-- filters and `missed` the rows the text misses (queries/missed_rows.py): they count -1, so
+-- every cell and stratum is the other filters' count less the missed rows' (counts add up).
+-- Otherwise `missed` has no rows.
+with base as (
     select * from ({items}) as items where {where}
+),
+
+missed as (
+    select * from {missed} as items where {missed_where}
+),
+
+filtered as (
+    select *, 1 as w from base
+    union all by name
+    select *, -1 as w from missed
+),
+
+-- One pass over the rows: decisions and overturns per (group key, subcategory, year) cell.
+-- The strata's counts are the cells' summed over the key; the groups' are the cells' under
+-- {cells_from}: the key itself, or per state of a state list (by reviewer state, where a
+-- decision counts once per listing, as unnest does: on decision_facts the key is the list's
+-- number `state_set` and state_set_members lists its states).
+key_cells as (
+    select
+        {cell_key} as cell_key,
+        service_subcategory,
+        decision_year,
+        sum(w) as n,
+        coalesce(sum(w) filter (where overturned), 0) as o
+    from filtered
+    group by all
 ),
 
 strata as (
     select
         service_subcategory,
         coalesce(decision_year, 'undated') as stratum_year,
-        count(*) as n,
-        count(*) filter (where overturned) as o
-    from filtered
+        sum(n) as n,
+        sum(o) as o
+    from key_cells
     group by all
+    having sum(n) <> 0
 ),
 
 rates_sub as (
@@ -28,19 +58,16 @@ rates_sub_year as (
     select service_subcategory, stratum_year, o / n as r_sub_year from strata
 ),
 
-expanded as (
-    select *{expand} from filtered
-),
-
 cells as (
     select
-        ({key})::varchar as grp,
+        ({grp})::varchar as grp,
         service_subcategory,
         coalesce(decision_year, 'undated') as stratum_year,
-        count(*) as decisions,
-        count(*) filter (where overturned) as observed
-    from expanded
+        sum(n) as decisions,
+        sum(o) as observed
+    from {cells_from}
     group by all
+    having sum(n) <> 0
 ),
 
 counts as (

@@ -10,7 +10,13 @@
 -- {letter_rows} names the CTE giving one row per (group, letter) (queries/letter_rows.py):
 -- `first_items` when the filters and keys select whole letters, or whole parts of letters
 -- ({first}: a letter's item 1, or its part's first row on decision_facts: no regrouping of
--- every item), else `letter_groups` (distinct matching letters).
+-- every item), else `letter_groups` (distinct matching letters). Under a text in most rows,
+-- {where} holds the other filters and `gone` the first rows of the parts the text misses
+-- entirely (sql/missed_parts.sql): they count -1, so the histograms below are the other
+-- filters' less theirs (exact: counts add up). Otherwise `gone` has no rows.
+-- By reviewer state on the first rows, rows carry their state list's number ({keys} has
+-- `state_set`) and the joint histogram is per list first, then per state through
+-- state_set_members ({join}; each state once per list): no list functions over 1.7 M rows.
 with filtered as (
     select * from ({items}) as items where {where}
 ),
@@ -19,17 +25,30 @@ expanded as (
     select *{expand} from filtered
 ),
 
+gone as (
+    select *{expand} from {gone} as gone
+),
+
 letter_groups as (
     select distinct
-        {keys}, letter_no, decision_date, date_assigned, ur_denial_date, application_received
+        {keys}, letter_no, decision_date, date_assigned, ur_denial_date, application_received,
+        1 as w
     from expanded
     where {dated}
 ),
 
 first_items as (
-    select {keys}, letter_no, decision_date, date_assigned, ur_denial_date, application_received
+    select
+        {keys}, letter_no, decision_date, date_assigned, ur_denial_date, application_received,
+        1 as w
     from expanded
     where {first} and {dated}
+    union all
+    select
+        {keys}, letter_no, decision_date, date_assigned, ur_denial_date, application_received,
+        -1 as w
+    from gone
+    where {dated}
 ),
 
 spans as (
@@ -44,10 +63,15 @@ spans as (
 -- few hundred values: the order statistics of quantile_cont (linear interpolation between
 -- the ranks around (n - 1) p) are read off its cumulative counts, instead of sorting 1.7 M
 -- spans per group. Both measures come from one joint histogram.
+joint_rows as (
+    select * exclude (w), sum(w) as c from spans group by all
+),
+
 joint as (
-    select {names}, assigned_to_decision, ur_denial_to_application, count(*) as c
-    from spans
+    select {names}, assigned_to_decision, ur_denial_to_application, sum(c) as c
+    from joint_rows{join}
     group by all
+    having sum(c) <> 0
 ),
 
 hist as (
