@@ -194,8 +194,8 @@ def _counts(
             else "null::bigint",
         )  # fmt: skip
     counted = _letters(letters, flag, "reviewer_state" in dims)
-    if letters and flag is None and len(dims) == 1:
-        counted = _letter_bits(con) or counted
+    if letters and flag is None and len(dims) == 1 and dims[0] in DIMENSIONS:
+        counted = _letter_bits(con) or counted  # not per decision date: ~4,400 bitstrings
     return render(
         SQL_DIR, "rate_by_counts", groups=groups, expand=_expand_for(dims, flag, letters),
         letters=counted,

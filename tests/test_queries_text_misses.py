@@ -144,3 +144,19 @@ def test_a_deep_page_by_date_is_the_polars_slice(indexed, monkeypatch):
     )
     assert got.height == 60
     assert_frame_equal(got.select("letter_id", "item_no"), want.select("letter_id", "item_no"))
+
+
+def test_a_trend_never_counts_letters_with_a_bitstring_per_date(indexed, monkeypatch):
+    """One ~210 KB bitstring per decision date (~4,400 dates) ran DuckDB out of memory at full
+    scale under an item filter: trends count letters per date with count(distinct), and only a
+    one-dimension breakdown (tens of groups) takes the bitstring."""
+    used: list[str] = []
+    real = rates._letter_bits
+    monkeypatch.setattr(rates, "_letter_bits", lambda con: used.append("bits") or real(con))
+    f = Filters(drug_class=("Opioids",))
+    with q.open_db(indexed) as con:
+        for grain in q.GRAINS:
+            assert q.trend(con, grain, f)["decisions"].sum() > 0
+        assert not used
+        q.overturn_rate_by(con, "service_subcategory", f)
+    assert used == ["bits"]  # the breakdown still takes it
