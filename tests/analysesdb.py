@@ -169,3 +169,16 @@ def assert_fast_paths_equal_the_general_path(db: Path, calls, monkeypatch) -> No
     for a, b in zip(fast, slow, strict=True):
         assert a.height > 0
         assert_frame_equal(a, b, check_exact=False, rel_tol=1e-12)
+
+
+def build_with_repeated_states(path: Path) -> Path:
+    """The analyses rows in a database with fresh derived tables, every 7th letter naming its
+    first state twice (a state list may repeat a state: counts go once per listing)."""
+    letters, items = make_analysis_rows()
+    for letter in letters[::7]:
+        letter["reviewer_states"] = [*letter["reviewer_states"], *letter["reviewer_states"][:1]]
+    with duckdb.connect(str(path)) as con:
+        con.sql(SCHEMA.read_text("utf-8"))
+        insert(con, letters, items)
+        refresh_derived(con)
+    return path

@@ -16,7 +16,7 @@ from polars.testing import assert_frame_equal
 import queries as q
 from queries import case_level, clustered, rates
 from queries.binding import bound
-from queries.derived import PART_COLUMNS, derived_fresh, facts_columns, refresh_derived
+from queries.derived import PART_COLUMNS, derived_fresh, facts_columns
 from queries.derived_delta import update_derived
 from queries.filters import Filters
 from queries.group_trend import group_trend, top_groups
@@ -24,11 +24,10 @@ from queries.letter_rows import Part, letter_part
 from queries.runner import run
 from tests.analysesdb import (
     assert_fast_paths_equal_the_general_path,
+    build_with_repeated_states,
     expand_states,
-    make_analysis_rows,
     raw,
 )
-from tests.querydb import SCHEMA, insert
 from tests.test_search_index import demo_db
 
 timeliness = importlib.import_module("queries.timeliness")  # the package re-exports the function
@@ -40,15 +39,7 @@ PARTS = {"letter": [], "category": ["service_category"], "partly": ["partly"],
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("parts") / "imr.duckdb"
-    letters, items = make_analysis_rows()
-    for letter in letters[::7]:  # every 7th letter names its first state twice
-        letter["reviewer_states"] = [*letter["reviewer_states"], *letter["reviewer_states"][:1]]
-    with duckdb.connect(str(path)) as con:
-        con.sql(SCHEMA.read_text("utf-8"))
-        insert(con, letters, items)
-        refresh_derived(con)
-    return path
+    return build_with_repeated_states(tmp_path_factory.mktemp("parts") / "imr.duckdb")
 
 
 def test_the_state_lists_repeat_a_state_somewhere(db):

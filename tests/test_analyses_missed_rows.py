@@ -9,24 +9,21 @@ from __future__ import annotations
 
 import importlib
 
-import duckdb
 import polars as pl
 import pytest
 
 import queries as q
 from queries import case_level, fulltext, missed_rows
 from queries.binding import index_of
-from queries.derived import refresh_derived
 from queries.filters import Filters
 from tests.analysesdb import (
     assert_fast_paths_equal_the_general_path,
+    build_with_repeated_states,
     expand_states,
     isclose,
     letters_raw,
-    make_analysis_rows,
     raw,
 )
-from tests.querydb import SCHEMA, insert
 from tests.test_analyses_standardised import expected_counts
 from tests.test_analyses_timeliness import SPANS, check
 
@@ -37,14 +34,7 @@ WORD = "documentation"  # in ~60 % of the rows of the test data: the index answe
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("missed") / "imr.duckdb"
-    letters, items = make_analysis_rows()
-    for letter in letters[::7]:  # every 7th letter names its first state twice
-        letter["reviewer_states"] = [*letter["reviewer_states"], *letter["reviewer_states"][:1]]
-    with duckdb.connect(str(path)) as con:
-        con.sql(SCHEMA.read_text("utf-8"))
-        insert(con, letters, items)
-        refresh_derived(con)
+    path = build_with_repeated_states(tmp_path_factory.mktemp("missed") / "imr.duckdb")
     q.build_search_index(path)
     return path
 
