@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import streamlit_server
 from results import OUT, append_section, markdown, show
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,29 +70,6 @@ class Sampler(threading.Thread):
             time.sleep(0.1)
 
 
-def start_server(db: Path) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false"]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env={**os.environ, "IMR_DB": str(db)}, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).status == 200:
-                return proc, url
-        except OSError:
-            time.sleep(0.3)
-    os.killpg(proc.pid, signal.SIGTERM)
-    raise RuntimeError("streamlit did not become healthy in 60 s")
-
-
 def settle(page, selector: str, started: float) -> float:
     page.wait_for_selector(selector, timeout=60_000)
     page.wait_for_timeout(150)  # let a rerun that is about to start show its indicator
@@ -138,7 +112,9 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=20, help="Cases pages to step through")
     ap.add_argument("--quick", action="store_true", help="3 Cases pages")
     args = ap.parse_args()
-    proc, url = start_server(args.db.resolve())
+    proc, url = streamlit_server.start(
+        sys.executable, ROOT, {"IMR_DB": str(args.db.resolve())}, timeout=60
+    )
     sampler = Sampler(proc.pid)
     sampler.start()
     idle = tree_rss_mb(proc.pid)
@@ -146,8 +122,7 @@ def main() -> None:
         rows, paging = drive(url, 3 if args.quick else args.pages, 500 if args.quick else 2000)
     finally:
         sampler.stop.set()
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
+        streamlit_server.stop(proc)
     steps = sorted(paging[:-1])
     p95 = steps[min(len(steps) - 1, round(0.95 * (len(steps) - 1)))]
     stats = f"{statistics.median(steps):.2f} / {p95:.2f} / {steps[-1]:.2f}"

@@ -31,19 +31,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import streamlit_server
 from results import append_section, machine, markdown, show
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -158,37 +156,17 @@ def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
 
 
 def start(v: Variant) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    cmd = [v.python, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false"]  # fmt: skip
     # IMR_WARMUP: what `imr app` sets (older commits ignore it)
-    env = {**os.environ, "IMR_WARMUP": "1", **({"IMR_DB": str(v.db)} if v.db else {})}
-    v.proc = subprocess.Popen(
-        cmd, cwd=v.root, env=env, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    v.url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if urllib.request.urlopen(f"{v.url}/_stcore/health", timeout=1).status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    stop(v)
-    raise RuntimeError(f"{v.label}: streamlit did not become healthy in 90 s")
+    env = {"IMR_WARMUP": "1", **({"IMR_DB": str(v.db)} if v.db else {})}
+    try:
+        v.proc, v.url = streamlit_server.start(v.python, v.root, env)
+    except RuntimeError as e:
+        raise RuntimeError(f"{v.label}: {e}") from None
 
 
 def stop(v: Variant) -> None:
     if v.proc is not None:
-        try:
-            os.killpg(v.proc.pid, signal.SIGTERM)
-            v.proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(v.proc.pid, signal.SIGKILL)
+        streamlit_server.stop(v.proc)
         v.proc = None
 
 
