@@ -56,6 +56,17 @@ DECISION_HASHED = (
 # rows (rebuilt by the next ingest).
 PARTS = ("letter", "category", "partly", "agreement", "category_partly", "category_agreement")
 PART_COLUMNS = tuple(f"{p}_{c}" for p in PARTS for c in ("first", "items", "overturned"))
+
+
+def part_items(flag: str) -> str:
+    """The item-count column of the part whose first-row flag is `flag` (category_first ->
+    category_items)."""
+    part = flag.removesuffix("_first")
+    if part not in PARTS:
+        raise ValueError(f"{flag!r} is no part's first-row flag")
+    return f"{part}_items"
+
+
 # Columns decision_facts adds besides the parts': a table without one is rebuilt.
 ADDED_COLUMNS = ("state_set", "guideline_agreement", *PART_COLUMNS)
 OPTIONAL_HASHED = ("decision_no",)  # decisions columns items.sql copies once they exist

@@ -12,7 +12,7 @@ import polars as pl
 from common.sqlfiles import render
 from queries.binding import bound, text_misses
 from queries.connection import SQL_DIR
-from queries.derived import derived_fresh
+from queries.derived import derived_fresh, part_items
 from queries.filters import BOOL_FIELDS, CHOICE_FIELDS, FilterError, Filters
 from queries.letter_rows import LETTER_KEYS
 from queries.runner import run
@@ -97,7 +97,7 @@ def _summary_misses(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame 
             return None
         with bound(con, others) as (where, params):
             return run(con, "summary_misses", params, where=where, flag=flag, misses=misses,
-                       part_items=flag.replace("_first", "_items"))  # fmt: skip
+                       part_items=part_items(flag))  # fmt: skip
 
 
 def overturn_rate_by(
@@ -170,7 +170,7 @@ def _misses_counts(
         gone = "bool_and(missed)"
     else:  # the missed rows, against their part's item count
         touched = missed
-        gone = f"count(distinct decision_no) = any_value({flag.replace('_first', '_items')})"
+        gone = f"count(distinct decision_no) = any_value({part_items(flag)})"
     return render(
         SQL_DIR, "misses_counts", groups=", ".join(groups), misses=misses,
         base=_counts(con, groups, True, flag), touched=touched, gone=gone,
