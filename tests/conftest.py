@@ -49,6 +49,44 @@ def streamlit_components_scanned_once() -> Iterator[None]:
     manifest_scanner.scan_component_manifests = real
 
 
+@pytest.fixture(scope="session", autouse=True)
+def apptest_waits_without_polling() -> Iterator[None]:
+    """AppTest waits for its script thread by polling every 1 ms, each poll scanning every
+    event of the run so far under the GIL the script thread needs (~260 polls a page run).
+    Here the wait is on the same SHUTDOWN event, told by the runner's own signal; the timeout
+    and its error are Streamlit's."""
+    if "streamlit.testing.v1" not in sys.modules:
+        yield
+        return
+    import threading
+
+    from streamlit.runtime.scriptrunner import ScriptRunnerEvent
+    from streamlit.testing.v1 import local_script_runner
+
+    real = local_script_runner.require_widgets_deltas
+
+    def wait(runner: local_script_runner.LocalScriptRunner, timeout: float = 3) -> None:
+        done = threading.Event()
+
+        def on_event(_sender: object, event: ScriptRunnerEvent, **_: object) -> None:
+            if event == ScriptRunnerEvent.SHUTDOWN:
+                done.set()
+
+        runner.on_event.connect(on_event, weak=False)
+        try:
+            if runner.script_stopped() or done.wait(timeout):
+                return
+        finally:
+            runner.on_event.disconnect(on_event)
+        runner.request_stop()  # as Streamlit's own wait does on a timeout
+        runner.join()
+        raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
+
+    local_script_runner.require_widgets_deltas = wait
+    yield
+    local_script_runner.require_widgets_deltas = real
+
+
 @pytest.fixture(scope="session")
 def real_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 40 real letters ingested once per test session (read it; do not write to it)."""
