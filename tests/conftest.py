@@ -49,6 +49,44 @@ def streamlit_components_scanned_once() -> Iterator[None]:
     manifest_scanner.scan_component_manifests = real
 
 
+@pytest.fixture(scope="session", autouse=True)
+def apptest_waits_without_polling() -> Iterator[None]:
+    """AppTest waits for its script thread by polling every 1 ms, each poll scanning every
+    event of the run so far under the GIL the script thread needs (~260 polls a page run).
+    Here the wait is on the same SHUTDOWN event, told by the runner's own signal; the timeout
+    and its error are Streamlit's."""
+    if "streamlit.testing.v1" not in sys.modules:
+        yield
+        return
+    import threading
+
+    from streamlit.runtime.scriptrunner import ScriptRunnerEvent
+    from streamlit.testing.v1 import local_script_runner
+
+    real = local_script_runner.require_widgets_deltas
+
+    def wait(runner: local_script_runner.LocalScriptRunner, timeout: float = 3) -> None:
+        done = threading.Event()
+
+        def on_event(_sender: object, event: ScriptRunnerEvent, **_: object) -> None:
+            if event == ScriptRunnerEvent.SHUTDOWN:
+                done.set()
+
+        runner.on_event.connect(on_event, weak=False)
+        try:
+            if runner.script_stopped() or done.wait(timeout):
+                return
+        finally:
+            runner.on_event.disconnect(on_event)
+        runner.request_stop()  # as Streamlit's own wait does on a timeout
+        runner.join()
+        raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
+
+    local_script_runner.require_widgets_deltas = wait
+    yield
+    local_script_runner.require_widgets_deltas = real
+
+
 @pytest.fixture(scope="session")
 def real_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 40 real letters ingested once per test session (read it; do not write to it)."""
@@ -68,22 +106,27 @@ def _shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root  # the run's folder
 
 
-# The heaviest test files (CPU s in a full run, 2026-12-02: browser 51, app 49, fast paths 36
-# in one test, warm-up 27, fetch 25 + 20, app report 17, app analyses 15, search index 13).
-# `--dist loadfile` hands whole files to whichever worker is free, in collection order
-# (`--no-loadscope-reorder`; xdist's own order, most tests first, sent the one-test 36 s
-# file near the end): longest first, so the two workers finish together. The other files
-# keep their order after these; a name no longer here only loses its place.
+# The heaviest test files (CPU s in a full run, 2026-12-02 13:20, loaded: text misses 25,
+# app 24, browser 23 (chromium and the server; most of its wall time is waiting), fast paths
+# 21 in one test, letter parts 13, fetch walk 12 and cli 11, warm-up 11, search index 10,
+# app report 7, then 6 and less). `--dist loadfile` hands whole files to whichever worker is
+# free, in collection order (`--no-loadscope-reorder`; xdist's own order, most tests first,
+# sent the one-test file near the end): longest first, so the two workers finish together.
+# The other files keep their order after these; a name no longer here only loses its place.
 HEAVY_FILES_FIRST = (
     "test_browser.py",
+    "test_queries_text_misses.py",
     "test_app.py",
     "test_queries_fast_paths.py",
-    "test_app_warmup.py",
-    "test_fetch_cli.py",
+    "test_analyses_letter_parts.py",
     "test_fetch_walk.py",
-    "test_app_report.py",
-    "test_app_analyses.py",
+    "test_fetch_cli.py",
+    "test_app_warmup.py",
     "test_search_index.py",
+    "test_app_report.py",
+    "test_ingest_hostile.py",
+    "test_reliability_app.py",
+    "test_app_analyses.py",
 )
 
 

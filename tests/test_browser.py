@@ -6,6 +6,7 @@ no exception box appears. Screenshots go to tests/artifacts/ (git-ignored) for a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -125,6 +126,21 @@ def _settle(page, selector: str) -> None:
     page.wait_for_timeout(500)
 
 
+ALL_DRAWN = """n => {
+    const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
+    return charts.length >= n && [...charts].every(c => c.querySelector('canvas.marks'));
+}"""
+
+
+def _all_drawn(page, at_least: int) -> None:
+    """Wait until `at_least` charts are there and each drew its canvas (was a fixed 1 s, ~8 s
+    of the run). A chart Vega rejects never draws: after 20 s the asserts say what is missing."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_function(ALL_DRAWN, arg=at_least, timeout=20_000)
+
+
 def test_overview_draws_charts(server: str, page) -> None:
     page.goto(f"{server}/?cat=Pharmaceuticals")
     _settle(page, MARKS)
@@ -152,7 +168,7 @@ def test_case_page_by_url(server: str, page) -> None:
 def test_every_chart_draws(server: str, page, name: str, at_least: int) -> None:
     page.goto(f"{server}/{name}")
     _settle(page, MARKS)
-    page.wait_for_timeout(1000)
+    _all_drawn(page, at_least)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     charts = page.locator('[data-testid="stVegaLiteChart"]').count()
     drawn = page.locator(MARKS).count()

@@ -141,3 +141,29 @@ def test_fingerprint_sees_every_copied_column(db):
             con.sql(edit)
             seen.append(fingerprint(con))
     assert len({tuple(sorted(x.items())) for x in seen}) == len(seen)
+
+
+def test_the_file_behind_a_connection_is_asked_once(tmp_path, monkeypatch):
+    """db_path_of remembers each connection's file (every query asks it): the same answers
+    as the query, per connection and cursor, without asking the database again."""
+    from queries import connection
+
+    paths = [tmp_path / "a.duckdb", tmp_path / "b.duckdb"]
+    cons = [duckdb.connect(str(p)) for p in paths] + [duckdb.connect(":memory:")]
+    try:
+        sql = "select path from duckdb_databases() where database_name = current_database()"
+        assert [c.sql(sql).fetchall()[0][0] for c in cons] == [*map(str, paths), None]
+        first = [connection.db_path_of(c) for c in cons]
+        assert first == [*paths, None]
+        cursor = cons[1].cursor()
+        assert connection.db_path_of(cursor) == paths[1]
+        asked: list[str] = []
+        real = connection.render
+        monkeypatch.setattr(
+            connection, "render", lambda *a, **k: asked.append(a[1]) or real(*a, **k)
+        )
+        assert [connection.db_path_of(c) for c in [*cons, cursor]] == [*first, paths[1]]
+        assert asked == []  # remembered, not asked again
+    finally:
+        for c in cons:
+            c.close()
