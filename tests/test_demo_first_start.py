@@ -71,9 +71,7 @@ def test_the_corpus_is_parsed_while_written_and_gives_the_plain_ingests_rows(
         plain.duplicates,
         plain.ignored,
     )
-    assert sorted(f.path for f in summary.quarantined) == sorted(
-        f.path for f in plain.quarantined
-    )
+    assert sorted(f.path for f in summary.quarantined) == sorted(f.path for f in plain.quarantined)
     assert summary.added > LETTERS * 0.9
     for table in TABLES:
         demo_rows = _rows(tmp_path / "imr.duckdb", table)
