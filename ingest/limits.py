@@ -22,7 +22,7 @@ PR_SET_PDEATHSIG = 1
 # glibc's mallopt parameters: keep up to this much freed memory instead of handing it back to
 # the kernel after each file, and grow the heap by this much more than asked. By default
 # pdfium's per-document allocations were returned and faulted in again for every PDF
-# (clear_page / page faults: ~0.5 ms a demo letter, a tenth of its extraction).
+# (one process, 1,500 demo PDFs: 0.7 s of sys time -> 0.06 s; less in the pool's workers).
 M_TRIM_THRESHOLD, M_TOP_PAD = -1, -2
 KEEP_FREED_BYTES = 32 * 1024 * 1024
 TOP_PAD_BYTES = 8 * 1024 * 1024
