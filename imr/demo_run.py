@@ -11,7 +11,14 @@ from rich.table import Table
 
 from common.writelock import writer_lock
 from demo.check import FULLY_SUPPORTED, CheckReport, run_check
-from demo.corpus import DEFAULT_DEMO_DIR, DEFAULT_LETTERS, DEFAULT_SEED, write_corpus
+from demo.corpus import (
+    DEFAULT_DEMO_DIR,
+    DEFAULT_LETTERS,
+    DEFAULT_SEED,
+    MANIFEST,
+    CorpusWriter,
+    write_corpus,
+)
 from imr.ingest_run import repair_caches
 from ingest.extract import DEFAULT_EXTRACTOR
 from ingest.pipeline import RunSummary, ingest_paths
@@ -44,19 +51,35 @@ def demo_command(
     return 0
 
 
-def build_demo_database(db: Path, folder: Path = DEFAULT_DEMO_DIR) -> RunSummary:
+def build_demo_database(
+    db: Path,
+    folder: Path = DEFAULT_DEMO_DIR,
+    *,
+    letters: int = DEFAULT_LETTERS,
+    seed: int = DEFAULT_SEED,
+) -> RunSummary:
     """The first start's database: the demo corpus (written unless complete) ingested through
     the normal pipeline into `<name>.building.duckdb`, its caches built, then renamed into
     place. Until then `db` does not exist: the app never serves a half-filled demo, and a
-    first start killed midway is simply redone by the next one. Nobody else can open the
-    temporary file, so ingest keeps one connection for the whole run (`private`)."""
+    first start killed midway is simply redone by the next one (the corpus too, unless its
+    manifest, written last, says it is complete). Nobody else can open the temporary file,
+    so ingest keeps one connection for the whole run (`private`).
+
+    A corpus being written is ingested as it is written (`early`): generating and parsing
+    overlap instead of taking turns on the cores (the two phases were ~4.5 + 11.5 s)."""
     db = Path(db)
     building = db.with_name(f"{db.stem}.building{db.suffix}")
     with writer_lock(db):
         _remove(building)
-        if not (folder / "manifest.jsonl").exists():
-            write_corpus(folder, letters=DEFAULT_LETTERS, seed=DEFAULT_SEED)
-        summary = ingest_paths([folder], building, private=True)
+        early = None
+        if not (folder / MANIFEST).exists():
+            writer = CorpusWriter(folder, letters=letters, seed=seed)
+            early = writer.written()
+        try:
+            summary = ingest_paths([folder], building, private=True, early=early)
+        finally:
+            if early is not None:
+                early.close()  # an interrupted run: stop the renderers now
         if summary.interrupted:
             _remove(building)
             return summary

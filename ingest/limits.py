@@ -19,6 +19,13 @@ import sys
 from dataclasses import dataclass
 
 PR_SET_PDEATHSIG = 1
+# glibc's mallopt parameters: keep up to this much freed memory instead of handing it back to
+# the kernel after each file, and grow the heap by this much more than asked. By default
+# pdfium's per-document allocations were returned and faulted in again for every PDF
+# (one process, 1,500 demo PDFs: 0.7 s of sys time -> 0.06 s; less in the pool's workers).
+M_TRIM_THRESHOLD, M_TOP_PAD = -1, -2
+KEEP_FREED_BYTES = 32 * 1024 * 1024
+TOP_PAD_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,20 @@ _cpu_budget = 0
 def init_worker(parent_pid: int, limits: Limits) -> None:
     """Pool initializer: die with the parent, ignore Ctrl-C, cap memory, no core files."""
     global _cpu_budget
+    die_with_parent(parent_pid)
+    faulthandler.disable()  # a worker killed by its limits is expected, not a crash report
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _set_soft(resource.RLIMIT_CORE, 0)
+    keep_freed_memory()
+    mapped = _mapped_bytes()
+    if mapped is not None:
+        _set_soft(resource.RLIMIT_AS, mapped + limits.memory_mb * 1024 * 1024)
+    _cpu_budget = limits.cpu_seconds
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Linux ends this worker when its parent dies (PR_SET_PDEATHSIG), however it dies."""
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
@@ -49,14 +70,21 @@ def init_worker(parent_pid: int, limits: Limits) -> None:
             pass
     if os.getppid() != parent_pid:  # the parent died before prctl took effect
         os._exit(1)
-    faulthandler.disable()  # a worker killed by its limits is expected, not a crash report
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _set_soft(resource.RLIMIT_CORE, 0)
-    mapped = _mapped_bytes()
-    if mapped is not None:
-        _set_soft(resource.RLIMIT_AS, mapped + limits.memory_mb * 1024 * 1024)
-    _cpu_budget = limits.cpu_seconds
+
+
+def keep_freed_memory() -> bool:
+    """Tell glibc's malloc to keep freed heap memory (see M_TRIM_THRESHOLD above); a few MB
+    beside the memory limit. False where there is no glibc (nothing changes there)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None)
+        return bool(
+            libc.mallopt(M_TRIM_THRESHOLD, KEEP_FREED_BYTES)
+            and libc.mallopt(M_TOP_PAD, TOP_PAD_BYTES)
+        )
+    except (OSError, AttributeError):
+        return False
 
 
 def start_file_clock() -> None:

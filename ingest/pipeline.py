@@ -104,6 +104,7 @@ def ingest_paths(
     replace: bool = False,
     limits: Limits | None = None,
     private: bool = False,
+    early: Iterable[Path | None] | None = None,
 ) -> RunSummary:
     """Ingest letters into the database at `db_path`; returns what happened to every file.
 
@@ -112,32 +113,72 @@ def ingest_paths(
     `private`: no other process can know this file yet (a database being built under a
     temporary name): keep one connection for all batches instead of reopening it per batch
     so readers can come in between (each reopen + close costs ~0.3 s of schema check and
-    checkpoint; the first start's 3,000 letters paid ~6 s of them)."""
+    checkpoint; the first start's 3,000 letters paid ~6 s of them).
+    `early`: letter files under `paths` that the caller is still writing (the first start's
+    demo corpus), each yielded once complete, `None` while none is ready. They are parsed as
+    they come; when it ends, `paths` are walked as usual and every file not yet seen is
+    planned then, so the outcome is that of a run started after the writing."""
     started = time.perf_counter()
     paths = [Path(p) for p in paths]
     stop = _StopRequest()
     with stop.installed():
-        files, problems, ignored = discover(paths)
-        summary = RunSummary(seen=len(files) + len(problems), ignored=ignored)
+        summary = RunSummary()
         known, run_id = _start_run(db_path, paths, extractor)
         if replace:
             known = KnownFiles(set(), set())
-        batch = _Batch(
-            db_path, summary, failed=list(problems), stop=stop, replace=replace, private=private
-        )
+        batch = _Batch(db_path, summary, failed=[], stop=stop, replace=replace, private=private)
+        planner = _Planner(known, extractor=extractor, max_bytes=max_bytes, stop=stop)
         try:
-            plan = _plan(files, known, extractor=extractor, max_bytes=max_bytes, stop=stop)
-            summary.skipped, summary.duplicates = plan.skipped, plan.duplicates
-            batch.failed += plan.failures
-            _parse_and_write(plan, batch, workers, limits, on_progress, total=len(files))
+            jobs: Iterable[FileJob | None] = _jobs(paths, early, planner, summary, batch)
+            if early is None:  # planned before any parsing, as one list: the pool's size fits it
+                jobs = [job for job in jobs if job is not None]
+            _parse_and_write(jobs, planner, batch, workers, limits, on_progress)
         except KeyboardInterrupt:
             summary.interrupted = True
         finally:
+            summary.skipped = planner.skipped
+            summary.duplicates += planner.duplicates
             batch.close()
             summary.seconds = time.perf_counter() - started
             with stop.deferred(then_stop=False):
                 _finish_run(db_path, run_id, summary)
     return summary
+
+
+def _jobs(
+    paths: list[Path],
+    early: Iterable[Path | None] | None,
+    planner: _Planner,
+    summary: RunSummary,
+    batch: _Batch,
+) -> Iterator[FileJob | None]:
+    """The files to parse, planned one at a time as the pool has room: first the `early`
+    ones (passing on its `None`s), then those of the walk not planned yet. The summary's
+    `seen` and `ignored` come from the walk; files that fail before parsing join the batch."""
+    planned: set[Path] = set()
+    for file in early or ():
+        if file is None:
+            yield None
+            continue
+        file = Path(file).parent.resolve() / Path(file).name  # as discover() names it
+        planned.add(file)
+        yield from _planned(planner, file, batch)
+    files, problems, ignored = discover(paths)
+    summary.seen = len(planned.union(files)) + len(problems)
+    summary.ignored = ignored
+    batch.failed += problems
+    planner.total = summary.seen
+    for file in files:
+        if file not in planned:
+            yield from _planned(planner, file, batch)
+
+
+def _planned(planner: _Planner, file: Path, batch: _Batch) -> Iterator[FileJob]:
+    outcome = planner.plan(file)
+    if isinstance(outcome, FailedFile):
+        batch.failed.append(outcome)
+    elif outcome is not None:
+        yield outcome
 
 
 class _StopRequest:
@@ -191,14 +232,52 @@ class KnownFiles:
     stats: set[tuple[bytes, int, int]]  # path as file-system bytes, size, mtime
 
 
-@dataclass
-class Plan:
-    """What to do with each discovered file, decided before any parsing."""
+class _Planner:
+    """What to do with each discovered file, decided before any parsing: skip it (known),
+    count it a duplicate (same bytes as another file of this run), fail it early (too large,
+    unreadable, not a regular file), or parse it (a FileJob)."""
 
-    jobs: list[FileJob] = field(default_factory=list)
-    failures: list[FailedFile] = field(default_factory=list)  # too large, unreadable
-    skipped: int = 0  # known to this parser version
-    duplicates: int = 0  # same bytes as another file of this run
+    def __init__(
+        self, known: KnownFiles, *, extractor: str, max_bytes: int, stop: _StopRequest
+    ) -> None:
+        self.known, self.extractor, self.max_bytes, self.stop = known, extractor, max_bytes, stop
+        self.skipped = 0  # known to this parser version
+        self.duplicates = 0  # same bytes as another file of this run
+        self.total = 0  # files of the run, once the walk has counted them (for progress)
+        self.run_shas: set[str] = set()
+        self.demo_dirs: dict[Path, bool] = {}
+
+    def plan(self, file: Path) -> FileJob | FailedFile | None:
+        self.stop.check()
+        try:
+            st = file.stat()
+            if not stat.S_ISREG(st.st_mode):  # a named pipe would block the run for ever
+                detail = f"{kind_of(st.st_mode)}, not a regular file"
+                return FailedFile(str(file), None, "read", R.UNSUPPORTED_TYPE, detail)
+            if (path_bytes(file), st.st_size, st.st_mtime_ns) in self.known.stats:
+                self.skipped += 1
+                return None
+            sha, st = hash_regular(file)
+        except IngestError as exc:
+            return FailedFile(str(file), None, "read", exc.reason, exc.detail)
+        except OSError as exc:
+            return FailedFile(str(file), None, "read", R.UNREADABLE, exc.strerror or "")
+        if sha in self.known.shas:
+            self.skipped += 1
+            return None
+        if sha in self.run_shas:
+            self.duplicates += 1
+            return None
+        self.run_shas.add(sha)
+        if st.st_size > self.max_bytes:
+            detail = f"{st.st_size:,} bytes; the limit is {self.max_bytes:,}"
+            return FailedFile(
+                str(file), sha, "read", R.TOO_LARGE, detail, st.st_size, st.st_mtime_ns
+            )
+        is_demo = _in_demo_corpus(file.parent, self.demo_dirs)
+        return FileJob(
+            str(file), sha, st.st_size, st.st_mtime_ns, is_demo, self.extractor, self.max_bytes
+        )
 
 
 def _start_run(db_path: str | Path, paths: list[Path], extractor: str) -> tuple[KnownFiles, int]:
@@ -280,72 +359,22 @@ class _Batch:
 
 
 def _parse_and_write(
-    plan: Plan,
+    jobs: Iterable[FileJob | None],
+    planner: _Planner,
     batch: _Batch,
     workers: int | None,
     limits: Limits | None,
     on_progress: Callable[[int, int], None] | None,
-    *,
-    total: int,
 ) -> None:
-    done = plan.skipped + plan.duplicates
     limits = limits or Limits.from_env()
-    for outcome in run_jobs(plan.jobs, workers or os.cpu_count() or 1, limits, batch.stop.check):
+    outcomes = run_jobs(jobs, workers or os.cpu_count() or 1, limits, batch.stop.check)
+    for parsed, outcome in enumerate(outcomes, start=1):
         batch.add(outcome)
-        done += 1
         if on_progress:
-            on_progress(done, total)
+            on_progress(parsed + planner.skipped + planner.duplicates, planner.total)
         if batch.due():
             batch.write()
     batch.write()
-
-
-def _plan(
-    files: list[Path], known: KnownFiles, *, extractor: str, max_bytes: int, stop: _StopRequest
-) -> Plan:
-    """Per file: skip (known), duplicate (same bytes seen earlier), fail early, or parse."""
-    plan = Plan()
-    run_shas: set[str] = set()
-    demo_dirs: dict[Path, bool] = {}
-    for file in files:
-        stop.check()
-        try:
-            st = file.stat()
-            if not stat.S_ISREG(st.st_mode):  # a named pipe would block the run for ever
-                detail = f"{kind_of(st.st_mode)}, not a regular file"
-                plan.failures.append(
-                    FailedFile(str(file), None, "read", R.UNSUPPORTED_TYPE, detail)
-                )
-                continue
-            if (path_bytes(file), st.st_size, st.st_mtime_ns) in known.stats:
-                plan.skipped += 1
-                continue
-            sha, st = hash_regular(file)
-        except IngestError as exc:
-            plan.failures.append(FailedFile(str(file), None, "read", exc.reason, exc.detail))
-            continue
-        except OSError as exc:
-            plan.failures.append(
-                FailedFile(str(file), None, "read", R.UNREADABLE, exc.strerror or "")
-            )
-            continue
-        if sha in known.shas:
-            plan.skipped += 1
-        elif sha in run_shas:
-            plan.duplicates += 1
-        elif st.st_size > max_bytes:
-            run_shas.add(sha)
-            detail = f"{st.st_size:,} bytes; the limit is {max_bytes:,}"
-            plan.failures.append(
-                FailedFile(str(file), sha, "read", R.TOO_LARGE, detail, st.st_size, st.st_mtime_ns)
-            )
-        else:
-            run_shas.add(sha)
-            is_demo = _in_demo_corpus(file.parent, demo_dirs)
-            plan.jobs.append(
-                FileJob(str(file), sha, st.st_size, st.st_mtime_ns, is_demo, extractor, max_bytes)
-            )
-    return plan
 
 
 def _in_demo_corpus(folder: Path, cache: dict[Path, bool]) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
@@ -25,21 +25,32 @@ from ingest.worker import FileJob, process_file
 IN_FLIGHT_PER_WORKER = 2  # small, so a dead worker sends few innocent files to the retry
 POLL_SECONDS = 0.25  # how soon a Ctrl-C is noticed while workers parse
 WALL_SLACK_SECONDS = 30  # no result for cpu_seconds + this: the workers are stuck; kill them
+_END = object()
 
 
 def run_jobs(
-    jobs: list[FileJob], workers: int, limits: Limits, check: Callable[[], None] = lambda: None
+    jobs: Iterable[FileJob | None],
+    workers: int,
+    limits: Limits,
+    check: Callable[[], None] = lambda: None,
 ) -> Iterator[ParsedFile | FailedFile]:
     """One outcome per job (in completion order), whatever happens to the workers. `check`
-    is called at least every POLL_SECONDS and may raise (KeyboardInterrupt) to stop."""
-    if not jobs:
-        return
+    is called at least every POLL_SECONDS and may raise (KeyboardInterrupt) to stop.
+
+    `jobs` may be a lazy iterator (files still being planned or written): it is drawn from
+    only while a worker has room, and `None` from it means "none ready yet" (the iterator
+    waits briefly itself before saying so). The pool starts with the first job, so a run
+    without any starts no process."""
+    if isinstance(jobs, Sized):
+        if not jobs:
+            return
+        workers = min(workers, len(jobs))  # one file: one worker (fork starts all at once)
     runner = _Runner(limits, check)
     try:
-        yield from runner.run(deque(jobs), max(1, min(workers, len(jobs))))
+        yield from runner.run(iter(jobs), max(1, workers))
         suspects, runner.suspects = runner.suspects, []
         for job in suspects:  # alone, so a second death names the file that caused it
-            yield from runner.run(deque([job]), 1)
+            yield from runner.run(iter([job]), 1)
             if runner.suspects:
                 runner.suspects = []
                 yield _killed(job)
@@ -72,23 +83,44 @@ class _Runner:
         )
         return self.pool
 
-    def run(self, pending: deque[FileJob], workers: int) -> Iterator[ParsedFile | FailedFile]:
-        """Outcomes of `pending`; the jobs in flight when a worker died go to `suspects`."""
-        pool = self._new_pool(workers)
+    def run(
+        self, source: Iterator[FileJob | None], workers: int
+    ) -> Iterator[ParsedFile | FailedFile]:
+        """Outcomes of the jobs `source` yields; the jobs in flight when a worker died go to
+        `suspects`."""
+        pool: ProcessPoolExecutor | None = None
+        pending: deque[FileJob] = deque()  # drawn from `source` but not submitted yet
+        source_open = True
         in_flight: dict[Future, FileJob] = {}
         limit = self.limits.cpu_seconds
         timeout = limit + WALL_SLACK_SECONDS if limit else None
         progress = time.monotonic()
-        while pending or in_flight:
-            while pending and len(in_flight) < workers * IN_FLIGHT_PER_WORKER:
-                job = pending.popleft()
+        while pending or source_open or in_flight:
+            while len(in_flight) < workers * IN_FLIGHT_PER_WORKER:
+                if pending:
+                    job = pending.popleft()
+                elif source_open:
+                    drawn = next(source, _END)
+                    if drawn is _END:
+                        source_open = False
+                        break
+                    if drawn is None:  # nothing ready yet
+                        break
+                    job = drawn
+                else:
+                    break
+                if pool is None:
+                    pool = self._new_pool(workers)
                 try:
                     in_flight[pool.submit(process_file, job)] = job
                 except BrokenProcessPool:
                     pending.appendleft(job)
                     break
             if not in_flight:
-                pool = self._new_pool(workers)
+                if pending:
+                    pool = self._new_pool(workers)
+                else:
+                    self.check()  # waiting for the source to have a job ready
                 continue
             done, _ = wait(in_flight, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
             self.check()
@@ -107,8 +139,8 @@ class _Runner:
                     else:
                         yield future.result() if exc is None else _failed(job, exc)
                 in_flight = {}
-                if pending:
-                    pool = self._new_pool(workers)
+                self.close()
+                pool = None  # a new one with the next job
                 continue
             for future in done:
                 job = in_flight.pop(future)

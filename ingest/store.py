@@ -152,7 +152,6 @@ def _sort_parsed(
         letter_id = p.letter["letter_id"]
         stored = existing.get(letter_id)
         earlier = fresh.get(letter_id)
-        mine = decisions_fingerprint(p.decisions)
         if earlier is not None:
             other_print, other = (
                 decisions_fingerprint(earlier.decisions),
@@ -165,7 +164,7 @@ def _sort_parsed(
         if other is None or (replace and earlier is None):
             status: FileStatus = "added"
             fresh[letter_id] = p
-        elif other_print == mine:
+        elif other_print == decisions_fingerprint(p.decisions):  # only when there is another
             status = "duplicate"
         else:
             status = "quarantined"
