@@ -24,6 +24,8 @@ and a figure the machine's load does not move).
 
     .venv/bin/python bench/page_visits.py [--db data/imr.duckdb] [--rounds 3]
         [--app old=/work/wt-old[,DB]] [--minimal] [--label "..."]
+
+`IMR_BENCH_PORTS=8601-8609` serves on the first free ports of that range (bench/streamlit_server).
 """
 
 from __future__ import annotations

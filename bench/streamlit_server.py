@@ -11,15 +11,29 @@ import time
 import urllib.request
 from pathlib import Path
 
+PORTS = "IMR_BENCH_PORTS"  # e.g. "8601-8609": serve on the first free port of this range
+
+
+def _free_port() -> int:
+    """A free port: the first free one of IMR_BENCH_PORTS when set (several people benching
+    on one machine each keep to their own range), else any the kernel hands out."""
+    low, _, high = os.environ.get(PORTS, "0").partition("-")
+    for port in range(int(low), int(high or low) + 1):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free port in {PORTS}={os.environ[PORTS]}")
+
 
 def start(
     python: str, root: Path, env: dict[str, str], timeout: float = 90
 ) -> tuple[subprocess.Popen, str]:
     """(process, base url) of `python -m streamlit run app.py` in `root`, healthy; its own
     process group, so `stop` ends it and its children."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = _free_port()
     cmd = [python, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port),
            "--browser.gatherUsageStats", "false"]  # fmt: skip

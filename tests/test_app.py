@@ -226,12 +226,52 @@ def test_downloads_hold_exactly_the_filtered_rows(app, db: Path) -> None:
 
 def test_breakdown_click_filters_the_other_charts(app, db: Path) -> None:
     at = app("breakdown")
-    n_charts = len(at.get("vega_lite_chart"))
-    assert n_charts >= 6  # main, drill-down, 5 others, heat map
+    assert len(at.get("vega_lite_chart")) == 2  # main and the open tab's (the drill-down)
     at.session_state["bd_main"] = {"selection": {"pick": [{"service_category": "Pharmaceuticals"}]}}
     at.run()
     healthy(at)
     assert any("filtered to Service category = Pharmaceuticals" in i.value for i in at.info)
+
+
+def bold_headings(at: AppTest) -> list[str]:
+    return [m.value.split("** - ")[0].strip("*") for m in at.markdown if "** - " in m.value]
+
+
+def test_breakdown_draws_only_the_open_tab_and_links_to_it(app) -> None:
+    """The charts under the main one sit in lazy tabs: one drawn at a time, the open tab in the
+    URL (`tab`), a dimension change falls back to the first tab, a bad link value is named."""
+    at = app("breakdown")
+    from queries.vocab import DIMENSIONS as D
+
+    state, heat = D["reviewer_state"], "Reviewer specialty × service category"
+    assert [t.label for t in at.tabs] == [
+        "Subcategory", "IMR guideline source", "Claims admin. guideline source",
+        "IMR MTUS chapter", "Reviewer specialty", "Reviewer state", "Specialty × category",
+    ]  # fmt: skip
+    assert bold_headings(at) == [D["service_category"], D["service_subcategory"]]
+    assert url(at, "tab") == ["service_subcategory"]
+    at.session_state["bd_tab"] = "Reviewer state"  # the analyst opens another tab
+    at.run()
+    assert bold_headings(at) == [D["service_category"], state]
+    assert len(at.get("vega_lite_chart")) == 2 and url(at, "tab") == ["reviewer_state"]
+    at.session_state["bd_tab"] = "Specialty × category"
+    at.run()
+    assert bold_headings(at) == [D["service_category"], heat]
+    assert len(at.get("vega_lite_chart")) == 2
+    assert url(at, "tab") == ["specialty_x_category"]
+    at.session_state["bd_tab"] = "Reviewer specialty"
+    at.run()
+    at.selectbox(key="bd_dim").set_value("reviewer_specialty").run()  # its own tab goes away
+    assert "Reviewer specialty" not in [t.label for t in at.tabs]
+    assert bold_headings(at) == [D["reviewer_specialty"], D["imr_guideline_source"]]
+    assert url(at, "tab") == ["imr_guideline_source"]
+    healthy(at)
+    linked = app("breakdown", tab="reviewer_state")
+    assert bold_headings(linked) == [D["service_category"], state]
+    bad = app("breakdown", tab="nonsense")
+    assert any("tab='nonsense'" in w.value.replace("\\", "") for w in bad.warning)
+    assert bold_headings(bad) == [D["service_category"], D["service_subcategory"]]
+    healthy(bad)
 
 
 def test_compare_writes_a_memo_sentence(app, db: Path) -> None:

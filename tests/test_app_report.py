@@ -84,9 +84,10 @@ def test_report_button_carries_the_pages_numbers(run, db: Path, page: str) -> No
     assert body.startswith("<!doctype html>")
     rate, decisions = headline(db)
     assert rate in body and decisions in body
-    drawn = len(at.get("vega_lite_chart"))  # every chart the page drew is in the report
-    assert drawn >= 1
-    assert body.count('<svg xmlns="http://www.w3.org/2000/svg"') == drawn
+    drawn = len(at.get("vega_lite_chart"))  # every chart the page drew is in the report,
+    assert drawn >= 1  # and every chart of a lazy tab it did not open (Breakdown's)
+    closed = len(at.tabs) - 1 if page == "breakdown" else 0
+    assert body.count('<svg xmlns="http://www.w3.org/2000/svg"') == drawn + closed
     said = [re.sub(r"^\*\*[^*]+\*\* - ", "", m.value) for m in at.markdown]
     said = [re.sub(r"\\(.)", r"\1", x) for x in said]  # the page's Markdown escapes
     assert any(html.escape(x) in body for x in said if len(x) > 40), said  # a takeaway, verbatim
@@ -99,3 +100,19 @@ def test_report_follows_the_sidebar_filters(run, db: Path) -> None:
     assert rate in body and decisions in body
     assert "Priority = Expedited" in body
     assert "prio=Expedited" in body  # the link back to this view
+
+
+def test_breakdown_report_carries_the_tabs_it_did_not_open(run) -> None:
+    """Breakdown draws only its open tab; the report makes the others on download, in the
+    page's order, each with its takeaway and table."""
+    from queries.vocab import DIMENSIONS as D
+
+    _, made = run("breakdown", tab="reviewer_state")
+    body = made["imr-report-breakdown.html"]().decode("utf-8")
+    names = ["service_category", "service_subcategory", "imr_guideline_source",
+             "ca_guideline_source", "imr_mtus_chapter", "reviewer_specialty",
+             "reviewer_state"]  # fmt: skip
+    headings = [*(D[n] for n in names), "Reviewer specialty × service category"]
+    where = [body.index(f"<h2>{html.escape(h)}</h2>") for h in headings]
+    assert where == sorted(where)  # all there, in the page's order
+    assert body.count("Highest overturn rate") >= len(names) - 1

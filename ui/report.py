@@ -13,7 +13,7 @@ import html
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -59,7 +59,8 @@ class Report:
     span: str  # the decision dates the data covers
     counts: Sequence[tuple[str, str]]  # headline figures, already formatted
     manifest: Mapping[str, Any]  # queries.export_manifest: filters, rows, database version
-    sections: list[Section] = field(default_factory=list)
+    # a callable is a section made only when the report is written (`later`)
+    sections: list[Section | Callable[[], Section | None]] = field(default_factory=list)
     link: str = ""  # the query string that reproduces the view in the app
     demo: str = ""  # a warning when synthetic letters are in the numbers
 
@@ -74,6 +75,16 @@ class Report:
         """Add a section; returns `chart`, so a page can draw what it adds in one line."""
         self.sections.append(Section(heading, tuple(s for s in sentences if s), chart, table, note))
         return chart
+
+    def later(self, make: Callable[[], Section | None]) -> None:
+        """A section the page did not draw (a closed tab) but the report carries: `make` runs
+        only when the report is written, so an unopened tab costs nothing until then."""
+        self.sections.append(make)
+
+    def made(self) -> list[Section]:
+        """Every section, the later ones made now, in the order the page added them."""
+        done = (s if isinstance(s, Section) else s() for s in self.sections)
+        return [s for s in done if s is not None]
 
 
 def headline(s: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -257,7 +268,7 @@ def html_report(r: Report, *, now: datetime | None = None) -> str:
     manifest = json.dumps(r.manifest, indent=2, default=str, ensure_ascii=False)
     facts = [(k, _manifest_value(v)) for k, v in r.manifest.items()]
     demo = f'<p class="demo">{_e(r.demo)}</p>' if r.demo else ""
-    body = "\n".join(_section(s) for s in r.sections)
+    body = "\n".join(_section(s) for s in r.made())
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">

@@ -24,7 +24,7 @@ import streamlit as st
 PAGE_KEYS = (
     "case",  # Case page
     "period",  # Overview: month / quarter / year
-    "dim", "min_n", "pick",  # Breakdown: dimension, minimum n, the clicked bars
+    "dim", "min_n", "pick", "tab",  # Breakdown: dimension, minimum n, clicked bars, open tab
     "cmp", "a", "b",  # Compare: the field, group A's values, group B's values
     "search", "sort", "desc", "page",  # Cases
 )  # fmt: skip

@@ -30,7 +30,8 @@ _lock = threading.Lock()
 _started: threading.Thread | None = None
 
 # Breakdown's charts with its default dimension (service_category): the drill-down, the
-# others, then the specialty x category cells (ui/pages/breakdown.py).
+# others, then the specialty x category cells (ui/pages/breakdown.py). Only the main chart
+# and the first tab's are drawn on a visit; the other tabs are warmed for the first click.
 BREAKDOWN = (
     "service_category",
     "service_subcategory",
