@@ -184,7 +184,7 @@ def test_breakdown_tab_draws_its_chart_on_click(server: str, page) -> None:
     page.get_by_role("tab", name="Specialty × category").click()
     page.wait_for_url("**tab=specialty_x_category**", timeout=20_000)
     _settle(page, "text=cell colour = overturn rate")
-    page.wait_for_timeout(1000)
+    _all_drawn(page, 2)
     page.screenshot(path=str(ARTIFACTS / "breakdown-heat-map.png"), full_page=True)
     assert page.locator('[data-testid="stVegaLiteChart"]').count() == 2
     assert page.locator(MARKS).count() == 2
