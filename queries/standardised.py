@@ -42,19 +42,19 @@ def standardised(
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
         raise FilterError(f"min_n must be a non-negative integer, got {min_n!r}")
     key, _ = key_sql(dimension)
-    cells = {"cell_key": f"({key})", "grp": "cell_key", "cells_from": "key_cells"}
+    cells = {"cell_key": f"({key})", "grp": "cell_key", "groups_from": "key_counts"}
     if dimension == "reviewer_state":  # a decision counts once per listing of a state
         cells = {
             "cell_key": "reviewer_states",
             "grp": "reviewer_state",
-            "cells_from": "(select *, unnest(cell_key) as reviewer_state from key_cells)",
+            "groups_from": "(select *, unnest(cell_key) as reviewer_state from key_counts)",
         }
         if items_sql(con) == FACTS:  # per state list's number, then its states
             cells.update(
                 cell_key="state_set",
                 grp="states.reviewer_state",
-                cells_from=(
-                    "key_cells join state_set_members as states on states.state_set = cell_key"
+                groups_from=(
+                    "key_counts join state_set_members as states on states.state_set = cell_key"
                 ),
             )
     # a text in most rows: the other filters' cells less the cells of the rows it misses
