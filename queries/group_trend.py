@@ -7,12 +7,15 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from common.sqlfiles import render
 from queries.binding import bound
 from queries.clustered import clustered_difference, clustered_rate_by, group_key
+from queries.connection import SQL_DIR
 from queries.derived import FACTS, items_sql
 from queries.fdr import FDR, bh_adjust
 from queries.filters import FilterError, Filters
-from queries.grouping import check_grain, check_grouping
+from queries.grouping import check_grain, check_grouping, mark_partial, period_sql, span
+from queries.letter_rows import letter_part
 from queries.runner import run
 from queries.vocab import MIN_N
 
@@ -48,8 +51,51 @@ def group_trend(
     plain and letter-clustered 95 % intervals, `partial` periods marked. Values as text."""
     check_grain(grain)
     top = top_groups(con, f, dimension, k)
-    return clustered_rate_by(con, f, dimension, grain=grain, min_n=min_n, top=tuple(top),
-                             other=OTHER).rename({dimension: "group"})  # fmt: skip
+    out = pooled_parts(con, f, dimension, grain, top, min_n)
+    if out is None:
+        out = clustered_rate_by(con, f, dimension, grain=grain, min_n=min_n, top=tuple(top),
+                                other=OTHER)  # fmt: skip
+    return out.rename({dimension: "group"})
+
+
+def pooled_parts(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    dimension: str,
+    grain: str,
+    top: list[str],
+    min_n: int = MIN_N,
+) -> pl.DataFrame | None:
+    """`clustered_rate_by(..., top=top)` in one pass over the first rows of whole parts
+    (sql/group_trend_parts.sql), or None when the filters and the grouping do not select
+    whole parts (a text, item fields of no one part, the join fallback) or the grouping is
+    by reviewer state (clustered_rate_by pools states from their lists already).
+
+    The general path regroups every row of the pooled groups per letter (~0.3 M rows at full
+    scale for service category); here only the pooled parts of letters with several parts
+    are, and the rest is summed as it comes."""
+    if dimension == "reviewer_state":
+        return None
+    check_grouping(dimension)
+    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
+        raise FilterError(f"min_n must be a non-negative integer, got {min_n!r}")
+    with bound(con, f) as (where, params):
+        part = letter_part(con, f, where, dimension)
+        if part is None:
+            return None
+        key, _ = group_key(con, where, dimension)
+        period = period_sql(grain)
+        names = f"period, {dimension}"
+        counts = render(SQL_DIR, "group_trend_parts", names=names, period=period,
+                        dimension=dimension, key=key, first=part.first, part_n=part.items,
+                        part_k=part.overturned)  # fmt: skip
+        out = run(
+            con, "clustered_rates", {**params, "min_n": min_n, "top": top, "other": OTHER},
+            where=where, expand="", keys=f"{period} as period, ({key})::varchar as {dimension}",
+            names=names, dated="decision_date is not null", pooled="false", hit="true",
+            part_counts=counts, order=names,
+        )  # fmt: skip
+    return mark_partial(out, grain, *span(con, f))
 
 
 def trend_changes(series: pl.DataFrame, fdr: float = FDR) -> pl.DataFrame:
