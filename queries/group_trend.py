@@ -50,9 +50,9 @@ def group_trend(
     """Per period and group (the top `k` by dated decisions, the rest as OTHER): rates with
     plain and letter-clustered 95 % intervals, `partial` periods marked. Values as text."""
     check_grain(grain)
-    top = top_groups(con, f, dimension, k)
-    out = pooled_parts(con, f, dimension, grain, top, min_n)
+    out = pooled_parts(con, f, dimension, grain, k, min_n)
     if out is None:
+        top = top_groups(con, f, dimension, k)
         out = clustered_rate_by(con, f, dimension, grain=grain, min_n=min_n, top=tuple(top),
                                 other=OTHER)  # fmt: skip
     return out.rename({dimension: "group"})
@@ -63,35 +63,41 @@ def pooled_parts(
     f: Filters,
     dimension: str,
     grain: str,
-    top: list[str],
+    k: int,
     min_n: int = MIN_N,
 ) -> pl.DataFrame | None:
-    """`clustered_rate_by(..., top=top)` in one pass over the first rows of whole parts
-    (sql/group_trend_parts.sql), or None when the filters and the grouping do not select
-    whole parts (a text, item fields of no one part, the join fallback) or the grouping is
-    by reviewer state (clustered_rate_by pools states from their lists already).
+    """`clustered_rate_by(..., top=top_groups(...))` from the first rows of whole parts of
+    letters, or None when the filters and the grouping do not select whole parts (a text,
+    item fields of no one part, the join fallback: the general path).
 
     The general path regroups every row of the pooled groups per letter (~0.3 M rows at full
-    scale for service category); here only the pooled parts of letters with several parts
-    are, and the rest is summed as it comes."""
-    if dimension == "reviewer_state":
-        return None
+    scale by service category). Here only pooled parts of letters with several parts are
+    (sql/group_trend_parts.sql); by reviewer state, the per-list sums also pick the top k
+    states, so one scan does all (sql/group_trend_states.sql)."""
     check_grouping(dimension)
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise FilterError(f"k must be a positive integer, got {k!r}")
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
         raise FilterError(f"min_n must be a non-negative integer, got {min_n!r}")
     with bound(con, f) as (where, params):
         part = letter_part(con, f, where, dimension)
         if part is None:
             return None
-        key, _ = group_key(con, where, dimension)
         period = period_sql(grain)
         names = f"period, {dimension}"
-        counts = render(SQL_DIR, "group_trend_parts", names=names, period=period,
-                        dimension=dimension, key=key, first=part.first, part_n=part.items,
-                        part_k=part.overturned)  # fmt: skip
+        cols = {"period": period, "first": part.first, "part_n": part.items,
+                "part_k": part.overturned}  # fmt: skip
+        if dimension == "reviewer_state":
+            counts = render(SQL_DIR, "group_trend_states", **cols)
+            params = {**params, "k": k}
+        else:
+            key, _ = group_key(con, where, dimension)
+            counts = render(SQL_DIR, "group_trend_parts", names=names, dimension=dimension,
+                            key=key, **cols)  # fmt: skip
+            params = {**params, "top": top_groups(con, f, dimension, k)}
         out = run(
-            con, "clustered_rates", {**params, "min_n": min_n, "top": top, "other": OTHER},
-            where=where, expand="", keys=f"{period} as period, ({key})::varchar as {dimension}",
+            con, "clustered_rates", {**params, "min_n": min_n, "other": OTHER},
+            where=where, expand="", keys=f"{period} as period, null::varchar as {dimension}",
             names=names, dated="decision_date is not null", pooled="false", hit="true",
             part_counts=counts, order=names,
         )  # fmt: skip

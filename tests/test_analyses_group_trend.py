@@ -105,7 +105,8 @@ POOLED_CASES = {
 }
 POOLED_GROUPINGS = [("service_category", 2), ("service_category", 4), ("reviewer_specialty", 3),
                     ("partly_authorized", 1), ("guideline_agreement", 1),
-                    ("service_category", 20)]  # fmt: skip
+                    ("service_category", 20), ("reviewer_state", 2),
+                    ("reviewer_state", 30)]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +150,8 @@ def test_pooled_parts_equal_the_general_path(repeated, monkeypatch, case, dimens
     ("f", "dimension"),
     [(Filters(), "service_category"), (Filters(), "reviewer_specialty"),
      (Filters(service_category=("Surgery",)), "partly_authorized"),
-     (Filters(patient_sex=("female",)), "guideline_agreement")],
+     (Filters(patient_sex=("female",)), "guideline_agreement"), (Filters(), "reviewer_state"),
+     (Filters(service_category=("Surgery",)), "reviewer_state")],
 )  # fmt: skip
 def test_the_pooled_parts_path_is_taken(analyses_con, monkeypatch, f, dimension):
     """Fails when group_trend regroups items per letter where whole parts would do."""
@@ -158,4 +160,6 @@ def test_the_pooled_parts_path_is_taken(analyses_con, monkeypatch, f, dimension)
         raise AssertionError("group_trend took the general path")
 
     monkeypatch.setattr(group_trend_module, "clustered_rate_by", general)
+    if dimension == "reviewer_state":  # the top states come from the same pass
+        monkeypatch.setattr(group_trend_module, "top_groups", general)
     assert group_trend(analyses_con, f, dimension, "quarter", k=2).height > 0
