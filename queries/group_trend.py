@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 
 from common.sqlfiles import render
-from queries.binding import bound
+from queries.binding import bound, registered
 from queries.clustered import clustered_difference, clustered_rate_by, group_key
 from queries.connection import SQL_DIR
 from queries.derived import FACTS, items_sql
@@ -66,20 +66,21 @@ def pooled_parts(
     k: int,
     min_n: int = MIN_N,
 ) -> pl.DataFrame | None:
-    """`clustered_rate_by(..., top=top_groups(...))` from the first rows of whole parts of
+    """`clustered_rate_by(..., top=top_groups(...))` read off the first rows of whole parts of
     letters, or None when the filters and the grouping do not select whole parts (a text,
     item fields of no one part, the join fallback: the general path).
 
-    The general path regroups every row of the pooled groups per letter (~0.3 M rows at full
-    scale by service category). Here only pooled parts of letters with several parts are
-    (sql/group_trend_parts.sql); by reviewer state, the per-list sums also pick the top k
-    states, so one scan does all (sql/group_trend_states.sql)."""
+    The general path scans three times: the group sizes, the top groups' part sums and the
+    pooled rows (regrouped per letter). Here one pass gives every group's part sums, which
+    pick the top k and are their rows (sql/group_trend_groups.sql); only the pooled rows are
+    regrouped per letter. By reviewer state one pass over the per-list sums does all
+    (sql/group_trend_states.sql)."""
     check_grouping(dimension)
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise FilterError(f"k must be a positive integer, got {k!r}")
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
         raise FilterError(f"min_n must be a non-negative integer, got {min_n!r}")
-    with bound(con, f) as (where, params):
+    with bound(con, f) as (where, bound_params):
         part = letter_part(con, f, where, dimension)
         if part is None:
             return None
@@ -87,21 +88,40 @@ def pooled_parts(
         names = f"period, {dimension}"
         cols = {"period": period, "first": part.first, "part_n": part.items,
                 "part_k": part.overturned}  # fmt: skip
+        frame = {"where": where, "names": names, "dated": "decision_date is not null",
+                 "hit": "true", "order": names, "expand": ""}  # fmt: skip
+        params = {**bound_params, "min_n": min_n, "other": OTHER}
         if dimension == "reviewer_state":
             counts = render(SQL_DIR, "group_trend_states", **cols)
-            params = {**params, "k": k}
+            out = run(con, "clustered_rates", {**params, "k": k}, pooled="false",
+                      keys=f"{period} as period, null::varchar as {dimension}",
+                      part_counts=counts, **frame)  # fmt: skip
         else:
             key, _ = group_key(con, where, dimension)
-            counts = render(SQL_DIR, "group_trend_parts", names=names, dimension=dimension,
-                            key=key, **cols)  # fmt: skip
-            params = {**params, "top": top_groups(con, f, dimension, k)}
-        out = run(
-            con, "clustered_rates", {**params, "min_n": min_n, "other": OTHER},
-            where=where, expand="", keys=f"{period} as period, null::varchar as {dimension}",
-            names=names, dated="decision_date is not null", pooled="false", hit="true",
-            part_counts=counts, order=names,
-        )  # fmt: skip
+            groups = run(con, "group_trend_groups", bound_params, where=where, key=key, **cols)
+            top = _top(groups, k)
+            text = f"({key})::varchar"
+            with registered(con, groups.to_arrow()) as name:
+                counts = (f"select period, grp as {dimension}, letters, decisions, overturned, "
+                          f"skk, skn, snn from {name} where list_contains($top, grp)")  # fmt: skip
+                out = run(
+                    con, "clustered_rates", {**params, "top": top},
+                    pooled=f"not list_contains($top, {text})", part_counts=counts,
+                    keys=(f"{period} as period, case when list_contains($top, {text}) then "
+                          f"{text} else $other end as {dimension}"),
+                    **frame,
+                )  # fmt: skip
     return mark_partial(out, grain, *span(con, f))
+
+
+def _top(groups: pl.DataFrame, k: int) -> list[str]:
+    """The k groups with the most dated decisions, ties by name: group_sizes.sql's order."""
+    sizes = groups.group_by("grp").agg(pl.col("decisions").sum())
+    return (
+        sizes.sort(["decisions", "grp"], descending=[True, False], nulls_last=True)["grp"]
+        .head(k)
+        .to_list()
+    )
 
 
 def trend_changes(series: pl.DataFrame, fdr: float = FDR) -> pl.DataFrame:

@@ -92,8 +92,8 @@ def test_changes_need_two_complete_periods(analyses_con):
     assert q.trend_changes(one).is_empty()
 
 
-# The one-pass path over whole parts (queries/group_trend.py `pooled_parts`) against the general
-# path (clustered_rate_by regrouping the pooled rows per letter), on a database whose letters
+# The path over whole parts' first rows (queries/group_trend.py `pooled_parts`) against the
+# general path (group sizes, then clustered_rate_by with the top k), on a database whose letters
 # straddle pooled groups and whose state lists sometimes name a state twice.
 group_trend_module = importlib.import_module("queries.group_trend")  # the name is a function too
 
@@ -154,12 +154,12 @@ def test_pooled_parts_equal_the_general_path(repeated, monkeypatch, case, dimens
      (Filters(service_category=("Surgery",)), "reviewer_state")],
 )  # fmt: skip
 def test_the_pooled_parts_path_is_taken(analyses_con, monkeypatch, f, dimension):
-    """Fails when group_trend regroups items per letter where whole parts would do."""
+    """Fails when group_trend scans for the group sizes, or takes clustered_rate_by's general
+    path, where whole parts would do."""
 
     def general(*_a, **_kw):
         raise AssertionError("group_trend took the general path")
 
     monkeypatch.setattr(group_trend_module, "clustered_rate_by", general)
-    if dimension == "reviewer_state":  # the top states come from the same pass
-        monkeypatch.setattr(group_trend_module, "top_groups", general)
+    monkeypatch.setattr(group_trend_module, "top_groups", general)  # top k from the same pass
     assert group_trend(analyses_con, f, dimension, "quarter", k=2).height > 0
