@@ -34,7 +34,7 @@ key_cells as (
     select
         {cell_key} as cell_key,
         service_subcategory,
-        coalesce(decision_year, 'undated') as stratum_year,
+        decision_year,
         sum(w) as n,
         coalesce(sum(w) filter (where overturned), 0) as o
     from filtered
@@ -42,7 +42,11 @@ key_cells as (
 ),
 
 strata as (
-    select service_subcategory, stratum_year, sum(n) as n, sum(o) as o
+    select
+        service_subcategory,
+        coalesce(decision_year, 'undated') as stratum_year,
+        sum(n) as n,
+        sum(o) as o
     from key_cells
     group by all
     having sum(n) <> 0
@@ -65,7 +69,9 @@ key_counts as (
         sum(c.n * y.r_sub_year) as expected_sub_year
     from key_cells as c
     join rates_sub as s using (service_subcategory)
-    join rates_sub_year as y using (service_subcategory, stratum_year)
+    join rates_sub_year as y
+        on y.service_subcategory = c.service_subcategory
+        and y.stratum_year = coalesce(c.decision_year, 'undated')
     group by c.cell_key
 ),
 
