@@ -80,6 +80,8 @@ def pooled_parts(
         raise FilterError(f"k must be a positive integer, got {k!r}")
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
         raise FilterError(f"min_n must be a non-negative integer, got {min_n!r}")
+    if f.text:  # never whole parts (letter_part): not worth binding the text twice
+        return None
     with bound(con, f) as (where, bound_params):
         part = letter_part(con, f, where, dimension)
         if part is None:
