@@ -8,6 +8,7 @@ call runs once to warm up, then `--reps` timed runs, on a fresh read-only connec
     .venv/bin/python bench/analyses_latency.py [--db bench/out/big.duckdb] [--reps 3] [--quick]
         [--against DIR]   # also time the code in DIR (e.g. main's queries/ and common/),
                           # alternating with this tree per filter combination
+        [--only group_trend,standardised]  # only these query functions (label prefixes)
 
 With `--against`, each filter combination runs in two child processes, one per code tree,
 one after the other, so "before" and "after" share the machine's load of the moment.
@@ -99,8 +100,11 @@ def calls(q, con, combos: dict) -> list[tuple[str, str, Callable]]:
     return out
 
 
-def measure(code: Path, db: Path, reps: int, names: list[str]) -> dict[str, list]:
-    """{function: [[ms, case, text?], ...]} for the timed runs of `code`'s query layer."""
+def measure(
+    code: Path, db: Path, reps: int, names: list[str], only: list[str] | None = None
+) -> dict[str, list]:
+    """{function: [[ms, case, text?, cpu ms], ...]} for the timed runs of `code`'s query layer
+    (cpu: the process's CPU time over the call, every DuckDB thread included)."""
     q = _import_queries(code)  # first: query_latency's `import queries` then reuses it
     sys.path.insert(0, str(HERE))
     from query_latency import COMBOS
@@ -109,12 +113,15 @@ def measure(code: Path, db: Path, reps: int, names: list[str]) -> dict[str, list
     combos = {k: COMBOS[k] for k in names}
     samples: dict[str, list] = defaultdict(list)
     for name, case, call in calls(q, con, combos):
+        if only and not any(name.startswith(o) for o in only):
+            continue
         has_text = bool(combos[case.split("/")[0]].text)
         call()  # warm-up; the first text call also fills the full-text match cache
         for _ in range(reps):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             call()
-            samples[name].append([(time.perf_counter() - t) * 1000, case, has_text])
+            wall, cpu = time.perf_counter() - t, time.process_time() - c
+            samples[name].append([wall * 1000, case, has_text, cpu * 1000])
     con.close()
     return samples
 
@@ -127,12 +134,14 @@ def p95(ms: list[float]) -> float:
 def summarise(samples: dict[str, list]) -> dict[str, dict[str, object]]:
     out = {}
     for name, rows in samples.items():
-        plain = [ms for ms, _, text in rows if not text]
-        text = [ms for ms, _, text in rows if text]
+        plain = [r[0] for r in rows if not r[2]]
+        text = [r[0] for r in rows if r[2]]
         worst = max(rows)
+        cpu = [r[3] for r in rows if len(r) > 3]
         out[name] = {
             "calls": len(rows),
-            "p50": statistics.median(ms for ms, _, _ in rows),
+            "p50": statistics.median(r[0] for r in rows),
+            "cpu": statistics.mean(cpu) if cpu else None,
             "p95": p95(plain) if plain else None,
             "p95_text": p95(text) if text else None,
             "worst": f"{worst[0]:.0f} ({worst[1]})",
@@ -151,10 +160,10 @@ def _meets(s: dict) -> str:
     return "yes" if ok else "NO"
 
 
-def child(code: Path, db: Path, reps: int, combo: str) -> dict[str, list]:
+def child(code: Path, db: Path, reps: int, combo: str, only: str | None = None) -> dict[str, list]:
     """Time one combination of `code` in a fresh process (its own imports and caches)."""
     cmd = [sys.executable, __file__, "--db", str(db), "--reps", str(reps), "--combos", combo,
-           "--code", str(code), "--json"]  # fmt: skip
+           "--code", str(code), "--json", *(["--only", only] if only else [])]  # fmt: skip
     done = subprocess.run(cmd, capture_output=True, text=True, check=True, env=os.environ)
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -173,14 +182,16 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="three filter combinations, 1 rep")
     ap.add_argument("--combos", help="comma-separated subset of: " + ", ".join(COMBOS))
     ap.add_argument("--against", type=Path, help="another project root to time alongside")
+    ap.add_argument("--only", help="comma-separated query function labels (prefixes) to time")
     ap.add_argument("--label", default="", help="a note for the results section")
     ap.add_argument("--code", type=Path, default=ROOT, help=argparse.SUPPRESS)
     ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     reps = 1 if args.quick else args.reps
     names = args.combos.split(",") if args.combos else list(QUICK if args.quick else COMBOS)
+    only = args.only.split(",") if args.only else None
     if args.json:  # a child of --against: raw samples on the last stdout line
-        print(json.dumps(measure(args.code, args.db, reps, names)))
+        print(json.dumps(measure(args.code, args.db, reps, names, only)))
         return
     load = os.getloadavg()
     trees = {"before": args.against, "after": ROOT} if args.against else {"": ROOT}
@@ -188,24 +199,27 @@ def main() -> None:
     if args.against:
         for combo in names:  # alternate the trees per combination: same load for both
             for key, code in trees.items():
-                for name, rows in child(code, args.db, reps, combo).items():
+                for name, rows in child(code, args.db, reps, combo, args.only).items():
                     samples[key][name] += rows
                 print(f"{combo}: {key} done (load {os.getloadavg()[0]:.1f})", file=sys.stderr)
     else:
-        samples[""] = measure(ROOT, args.db, reps, names)
+        samples[""] = measure(ROOT, args.db, reps, names, only)
     stats = {k: summarise(v) for k, v in samples.items()}
     load = f"load average {load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     if args.against:
         columns = ["query function", "calls", "p95 ms before", "p95 ms after", "text p95 before",
-                   "text p95 after", "slowest after (ms, case)", "on target"]  # fmt: skip
+                   "text p95 after", "CPU ms/call before", "CPU ms/call after",
+                   "slowest after (ms, case)", "on target"]  # fmt: skip
         rows = [[name, a["calls"], _ms(stats["before"][name]["p95"]), _ms(a["p95"]),
-                 _ms(stats["before"][name]["p95_text"]), _ms(a["p95_text"]), a["worst"],
+                 _ms(stats["before"][name]["p95_text"]), _ms(a["p95_text"]),
+                 _ms(stats["before"][name]["cpu"]), _ms(a["cpu"]), a["worst"],
                  _meets(a)] for name, a in stats["after"].items()]  # fmt: skip
     else:
         columns = ["query function", "calls", "p50 ms", "p95 ms (no text)", "p95 ms (text)",
-                   "slowest (ms, case)", "on target"]  # fmt: skip
-        rows = [[name, s["calls"], _ms(s["p50"]), _ms(s["p95"]), _ms(s["p95_text"]), s["worst"],
-                 _meets(s)] for name, s in stats[""].items()]  # fmt: skip
+                   "CPU ms/call", "slowest (ms, case)", "on target"]  # fmt: skip
+        rows = [[name, s["calls"], _ms(s["p50"]), _ms(s["p95"]), _ms(s["p95_text"]),
+                 _ms(s["cpu"]), s["worst"], _meets(s)]
+                for name, s in stats[""].items()]  # fmt: skip
     title = "Analyses latency" + (f" ({args.label})" if args.label else "")
     show(title, columns, rows)
     notes = (

@@ -7,12 +7,15 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from queries.binding import bound
+from common.sqlfiles import render
+from queries.binding import bound, registered
 from queries.clustered import clustered_difference, clustered_rate_by, group_key
+from queries.connection import SQL_DIR
 from queries.derived import FACTS, items_sql
 from queries.fdr import FDR, bh_adjust
 from queries.filters import FilterError, Filters
-from queries.grouping import check_grain, check_grouping
+from queries.grouping import check_grain, check_grouping, mark_partial, period_sql, span
+from queries.letter_rows import letter_part
 from queries.runner import run
 from queries.vocab import MIN_N
 
@@ -47,9 +50,80 @@ def group_trend(
     """Per period and group (the top `k` by dated decisions, the rest as OTHER): rates with
     plain and letter-clustered 95 % intervals, `partial` periods marked. Values as text."""
     check_grain(grain)
-    top = top_groups(con, f, dimension, k)
-    return clustered_rate_by(con, f, dimension, grain=grain, min_n=min_n, top=tuple(top),
-                             other=OTHER).rename({dimension: "group"})  # fmt: skip
+    out = pooled_parts(con, f, dimension, grain, k, min_n)
+    if out is None:
+        top = top_groups(con, f, dimension, k)
+        out = clustered_rate_by(con, f, dimension, grain=grain, min_n=min_n, top=tuple(top),
+                                other=OTHER)  # fmt: skip
+    return out.rename({dimension: "group"})
+
+
+def pooled_parts(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    dimension: str,
+    grain: str,
+    k: int,
+    min_n: int = MIN_N,
+) -> pl.DataFrame | None:
+    """`clustered_rate_by(..., top=top_groups(...))` read off the first rows of whole parts of
+    letters, or None when the filters and the grouping do not select whole parts (a text,
+    item fields of no one part, the join fallback: the general path).
+
+    The general path scans three times: the group sizes, the top groups' part sums and the
+    pooled rows (regrouped per letter). Here one pass gives every group's part sums, which
+    pick the top k and are their rows (sql/group_trend_groups.sql); only the pooled rows are
+    regrouped per letter. By reviewer state one pass over the per-list sums does all
+    (sql/group_trend_states.sql)."""
+    check_grouping(dimension)
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise FilterError(f"k must be a positive integer, got {k!r}")
+    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
+        raise FilterError(f"min_n must be a non-negative integer, got {min_n!r}")
+    if f.text:  # never whole parts (letter_part): not worth binding the text twice
+        return None
+    with bound(con, f) as (where, bound_params):
+        part = letter_part(con, f, where, dimension)
+        if part is None:
+            return None
+        period = period_sql(grain)
+        names = f"period, {dimension}"
+        cols = {"period": period, "first": part.first, "part_n": part.items,
+                "part_k": part.overturned}  # fmt: skip
+        frame = {"where": where, "names": names, "dated": "decision_date is not null",
+                 "hit": "true", "order": names, "expand": ""}  # fmt: skip
+        params = {**bound_params, "min_n": min_n, "other": OTHER}
+        if dimension == "reviewer_state":
+            counts = render(SQL_DIR, "group_trend_states", **cols)
+            out = run(con, "clustered_rates", {**params, "k": k}, pooled="false",
+                      keys=f"{period} as period, null::varchar as {dimension}",
+                      part_counts=counts, **frame)  # fmt: skip
+        else:
+            key, _ = group_key(con, where, dimension)
+            groups = run(con, "group_trend_groups", bound_params, where=where, key=key, **cols)
+            top = _top(groups, k)
+            text = f"({key})::varchar"
+            with registered(con, groups.to_arrow()) as name:
+                counts = (f"select period, grp as {dimension}, letters, decisions, overturned, "
+                          f"skk, skn, snn from {name} where list_contains($top, grp)")  # fmt: skip
+                out = run(
+                    con, "clustered_rates", {**params, "top": top},
+                    pooled=f"not list_contains($top, {text})", part_counts=counts,
+                    keys=(f"{period} as period, case when list_contains($top, {text}) then "
+                          f"{text} else $other end as {dimension}"),
+                    **frame,
+                )  # fmt: skip
+    return mark_partial(out, grain, *span(con, f))
+
+
+def _top(groups: pl.DataFrame, k: int) -> list[str]:
+    """The k groups with the most dated decisions, ties by name: group_sizes.sql's order."""
+    sizes = groups.group_by("grp").agg(pl.col("decisions").sum())
+    return (
+        sizes.sort(["decisions", "grp"], descending=[True, False], nulls_last=True)["grp"]
+        .head(k)
+        .to_list()
+    )
 
 
 def trend_changes(series: pl.DataFrame, fdr: float = FDR) -> pl.DataFrame:

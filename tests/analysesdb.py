@@ -155,10 +155,12 @@ def assert_fast_paths_equal_the_general_path(db: Path, calls, monkeypatch) -> No
     frames must agree exactly."""
     timeliness = importlib.import_module("queries.timeliness")  # the package re-exports it
     standardised = importlib.import_module("queries.standardised")
+    group_trend = importlib.import_module("queries.group_trend")
     con = q.open_db(db)
     try:
         fast = [call(con) for call in calls]
         monkeypatch.setattr(clustered, "letter_part", lambda *a, **k: None)
+        monkeypatch.setattr(group_trend, "pooled_parts", lambda *a, **k: None)
         for module in (case_level, timeliness):
             monkeypatch.setattr(module, "first_row", lambda *a, **k: None)
         for module in (case_level, timeliness, standardised):

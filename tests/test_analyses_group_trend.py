@@ -4,20 +4,26 @@ against statsmodels."""
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 
+import duckdb
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from scipy.stats import chi2_contingency, fisher_exact
 from statsmodels.stats.multitest import multipletests
 
 import queries as q
-from queries.group_trend import OTHER
+from queries.filters import Filters
+from queries.group_trend import OTHER, group_trend
 from tests.analysesdb import (
     FILTER_CASES,
+    build_with_repeated_states,
     clustered_reference,
     isclose,
     period,
+    raw,
 )
 
 
@@ -84,3 +90,76 @@ def test_changes_need_two_complete_periods(analyses_con):
     series = q.group_trend(analyses_con, q.Filters(), "service_category", "year")
     one = series.filter(pl.col("period") == series["period"].min())
     assert q.trend_changes(one).is_empty()
+
+
+# The path over whole parts' first rows (queries/group_trend.py `pooled_parts`) against the
+# general path (group sizes, then clustered_rate_by with the top k), on a database whose letters
+# straddle pooled groups and whose state lists sometimes name a state twice.
+group_trend_module = importlib.import_module("queries.group_trend")  # the name is a function too
+
+POOLED_CASES = {
+    "none": Filters(),
+    "one category": Filters(service_category=("Pharmaceuticals",)),
+    "states and date": Filters(reviewer_state=("Texas", "California"), date_from=date(2015, 9, 1)),
+    "partly": Filters(partly_authorized=True),
+}
+POOLED_GROUPINGS = [("service_category", 2), ("service_category", 4), ("reviewer_specialty", 3),
+                    ("partly_authorized", 1), ("guideline_agreement", 1),
+                    ("service_category", 20), ("reviewer_state", 2),
+                    ("reviewer_state", 30)]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def repeated(tmp_path_factory):
+    return build_with_repeated_states(tmp_path_factory.mktemp("trend") / "imr.duckdb")
+
+
+def test_letters_straddle_the_pooled_groups(repeated):
+    rows = raw(repeated).filter(pl.col("decision_date").is_not_null())
+    top = (
+        rows.group_by("service_category")
+        .len()
+        .sort(["len", "service_category"], descending=[True, False])["service_category"]
+        .head(2)
+    )
+    pooled = rows.filter(~pl.col("service_category").is_in(top.to_list()))
+    per_letter = pooled.group_by("letter_id").agg(pl.col("service_category").n_unique())
+    assert (per_letter["service_category"] > 1).sum() > 10  # the per-letter sums are needed
+    with duckdb.connect(str(repeated), read_only=True) as con:
+        sql = "select count(*) from letters where len(reviewer_states) > 1"
+        assert con.sql(sql).fetchall()[0][0] > 10
+
+
+@pytest.mark.parametrize("case", list(POOLED_CASES))
+@pytest.mark.parametrize(("dimension", "k"), POOLED_GROUPINGS)
+def test_pooled_parts_equal_the_general_path(repeated, monkeypatch, case, dimension, k):
+    f = POOLED_CASES[case]
+    con = q.open_db(repeated)
+    try:
+        fast = {g: group_trend(con, f, dimension, g, k=k) for g in ("month", "year")}
+        monkeypatch.setattr(group_trend_module, "pooled_parts", lambda *a, **kw: None)
+        slow = {g: group_trend(con, f, dimension, g, k=k) for g in ("month", "year")}
+    finally:
+        con.close()
+    for grain, frame in fast.items():
+        assert frame.height > 0
+        assert_frame_equal(frame, slow[grain], check_exact=False, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("f", "dimension"),
+    [(Filters(), "service_category"), (Filters(), "reviewer_specialty"),
+     (Filters(service_category=("Surgery",)), "partly_authorized"),
+     (Filters(patient_sex=("female",)), "guideline_agreement"), (Filters(), "reviewer_state"),
+     (Filters(service_category=("Surgery",)), "reviewer_state")],
+)  # fmt: skip
+def test_the_pooled_parts_path_is_taken(analyses_con, monkeypatch, f, dimension):
+    """Fails when group_trend scans for the group sizes, or takes clustered_rate_by's general
+    path, where whole parts would do."""
+
+    def general(*_a, **_kw):
+        raise AssertionError("group_trend took the general path")
+
+    monkeypatch.setattr(group_trend_module, "clustered_rate_by", general)
+    monkeypatch.setattr(group_trend_module, "top_groups", general)  # top k from the same pass
+    assert group_trend(analyses_con, f, dimension, "quarter", k=2).height > 0

@@ -7,12 +7,15 @@ import importlib
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 from scipy.stats import chi2, poisson
 from statsmodels.stats.multitest import multipletests
 
 import queries as q
 from queries.standardised import YEAR_TOLERANCE
 from tests.analysesdb import FILTER_CASES, expand_states, isclose
+
+standardised_module = importlib.import_module("queries.standardised")  # the name is a function too
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +145,70 @@ def test_standardised_by_state_on_the_join_fallback(tmp_path, analyses_raw):
     for r in got.iter_rows(named=True):
         assert (r["decisions"], r["observed"]) == (ref[r["grp"]]["n"], ref[r["grp"]]["o"])
         assert isclose(r["expected"], ref[r["grp"]][key])
+
+
+@pytest.mark.parametrize(
+    "f",
+    [q.Filters(), q.Filters(service_category=("Pharmaceuticals", "Surgery")),
+     q.Filters(reviewer_state=("Texas",), patient_sex=("female",))],
+)  # fmt: skip
+def test_standardised_by_state_list_equals_the_unnest_with_repeated_states(
+    tmp_path_factory, monkeypatch, f
+):
+    """By reviewer state on decision_facts, the expected counts are summed per state list
+    (`state_set`, sql/standardised_sets.sql) and then spread over its states
+    (state_set_members, one row per place); the join fallback groups (list, subcategory,
+    year) cells and unnests each list. Lists that name a state twice count a decision twice
+    for it, in both, and in polars' explode."""
+    from tests.analysesdb import build_with_repeated_states, raw
+
+    db = build_with_repeated_states(tmp_path_factory.mktemp("std_states") / "imr.duckdb")
+    rows = raw(db).with_columns(pl.col("decision_year").fill_null("undated"))
+    con = q.open_db(db)
+    try:
+        by_list = q.standardised(con, f, "reviewer_state", min_n=20)
+        monkeypatch.setattr(standardised_module, "items_sql", lambda *a, **k: "join fallback")
+        by_unnest = q.standardised(con, f, "reviewer_state", min_n=20)
+    finally:
+        con.close()
+    assert_frame_equal(by_list, by_unnest, check_exact=False, rel_tol=1e-12)
+    if f == q.Filters():
+        ref = {r["grp"]: r for r in expected_counts(rows, "reviewer_state").iter_rows(named=True)}
+        key = "e_sy" if by_list["year_changes_answer"][0] else "e_sub"
+        for g in by_list.iter_rows(named=True):
+            assert (g["decisions"], g["observed"]) == (ref[g["grp"]]["n"], ref[g["grp"]]["o"])
+            assert isclose(g["expected"], ref[g["grp"]][key])
+
+
+@pytest.mark.parametrize("text", [None, "zolpidem"])
+def test_standardised_by_state_takes_the_state_list_path(analyses_con, monkeypatch, text):
+    """Fails when, on decision_facts, the states are unnested per decision list instead of
+    read per list number from state_set_members, or the rows are grouped into (list,
+    subcategory, year) cells instead of weighted by their strata (sql/standardised_sets.sql)."""
+    seen = []
+    real = standardised_module.run
+
+    def spy(con, name, params, **fragments):
+        seen.append((name, fragments))
+        return real(con, name, params, **fragments)
+
+    monkeypatch.setattr(standardised_module, "run", spy)
+    q.standardised(analyses_con, q.Filters(text=text), "reviewer_state")
+    assert [name for name, _ in seen] == ["standardised_sets"]
+    assert "state_set_members" in seen[0][1]["groups_from"]
+
+
+def test_standardised_by_state_list_falls_back_on_a_hash_collision(analyses_con, monkeypatch):
+    """Two strata sharing the hash the rows are joined by: the cells' query answers."""
+    want = q.standardised(analyses_con, q.Filters(), "reviewer_state")
+    real = standardised_module.run
+
+    def colliding(con, name, params, **fragments):
+        out = real(con, name, params, **fragments)
+        if name == "standardised_sets":
+            out = out.with_columns(pl.lit(1).alias("collisions"))
+        return out
+
+    monkeypatch.setattr(standardised_module, "run", colliding)
+    got = q.standardised(analyses_con, q.Filters(), "reviewer_state")
+    assert_frame_equal(got, want, check_exact=False, rel_tol=1e-12)

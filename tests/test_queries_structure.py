@@ -134,6 +134,7 @@ def analyses(con: duckdb.DuckDBPyConnection, f: q.Filters) -> None:
         q.clustered_rate_by(con, f.replace(text="request"), "reviewer_state")
     q.agreement_table(con, f, "chapter")
     q.standardised(con, f, "reviewer_specialty")
+    q.standardised(con, f, "reviewer_state")  # on decision_facts: per state list's rows
     q.case_outcomes(con, f, "year")
     q.items_per_letter(con, f)
 

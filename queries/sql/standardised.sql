@@ -3,7 +3,7 @@
 -- of its service subcategory (expected_sub), or of its subcategory in its decision year
 -- (expected_sub_year; undated decisions form their own year). Rates come from the filtered
 -- decisions before any state expansion.
--- Decisions are counted once per (group, subcategory, year) cell, and a cell's expected count
+-- Decisions are counted once per (key, subcategory, year) cell, and a cell's expected count
 -- is its decisions x its stratum's rate: the same sum as over decisions, without joining
 -- every decision to the rate tables. Under a text in most rows, {where} holds the other
 -- filters and `missed` the rows the text misses (queries/missed_rows.py): they count -1, so
@@ -23,11 +23,13 @@ filtered as (
     select *, -1 as w from missed
 ),
 
--- One pass over the rows: decisions and overturns per (group key, subcategory, year) cell.
--- The strata's counts are the cells' summed over the key; the groups' are the cells' under
--- {cells_from}: the key itself, or per state of a state list (by reviewer state, where a
--- decision counts once per listing, as unnest does: on decision_facts the key is the list's
--- number `state_set` and state_set_members lists its states).
+-- One pass over the rows: decisions and overturns per (key, subcategory, year) cell. The
+-- strata's counts are the cells' summed over the key; each key's expected counts are its
+-- cells' n x their stratum's rate, summed per key (a few thousand rows even by state list),
+-- and only then are keys mapped to groups by {groups_from}: the key itself, or per state of a
+-- state list (by reviewer state, where a decision counts once per listing, as unnest does: on
+-- decision_facts the key is the list's number `state_set` and state_set_members lists its
+-- states). Spreading the ~10^5 cells over states before summing them cost more than the scan.
 key_cells as (
     select
         {cell_key} as cell_key,
@@ -58,29 +60,31 @@ rates_sub_year as (
     select service_subcategory, stratum_year, o / n as r_sub_year from strata
 ),
 
-cells as (
+key_counts as (
     select
-        ({grp})::varchar as grp,
-        service_subcategory,
-        coalesce(decision_year, 'undated') as stratum_year,
-        sum(n) as decisions,
-        sum(o) as observed
-    from {cells_from}
-    group by all
-    having sum(n) <> 0
+        c.cell_key,
+        sum(c.n) as decisions,
+        sum(c.o) as observed,
+        sum(c.n * s.r_sub) as expected_sub,
+        sum(c.n * y.r_sub_year) as expected_sub_year
+    from key_cells as c
+    join rates_sub as s using (service_subcategory)
+    join rates_sub_year as y
+        on y.service_subcategory = c.service_subcategory
+        and y.stratum_year = coalesce(c.decision_year, 'undated')
+    group by c.cell_key
 ),
 
 counts as (
     select
-        c.grp,
-        sum(c.decisions)::bigint as decisions,
-        sum(c.observed)::bigint as observed,
-        sum(c.decisions * s.r_sub) as expected_sub,
-        sum(c.decisions * y.r_sub_year) as expected_sub_year
-    from cells as c
-    join rates_sub as s using (service_subcategory)
-    join rates_sub_year as y using (service_subcategory, stratum_year)
-    group by c.grp
+        ({grp})::varchar as grp,
+        sum(decisions)::bigint as decisions,
+        sum(observed)::bigint as observed,
+        sum(expected_sub) as expected_sub,
+        sum(expected_sub_year) as expected_sub_year
+    from {groups_from}
+    group by all
+    having sum(decisions) <> 0
 ),
 
 final as (
