@@ -139,6 +139,8 @@ sys.path.insert(0, sys.argv[1])
 import queries as q
 f = q.Filters(service_category=("Rehabilitation",), date_from=date(2019, 1, 1),
               date_to=date(2019, 12, 31))  # bench/query_latency.py's EXPORT_FILTER
+if len(sys.argv) > 3:  # --filter: another filter as query parameters (a small database)
+    f = q.Filters.from_query_params(json.loads(sys.argv[3]))
 con = q.open_db(sys.argv[2])
 con.execute("set enable_progress_bar = false")  # it draws on stdout, our pipe
 q.export_bytes(con, q.Filters(date_from=date(2013, 1, 1), date_to=date(2013, 1, 2)))  # warm
@@ -155,15 +157,16 @@ for _ in sys.stdin:
 """
 
 
-def compare(runs: list[str], rounds: int) -> list[list[object]]:
+def compare(runs: list[str], rounds: int, where: str | None = None) -> list[list[object]]:
     """Alternate `export_bytes` over persistent workers (LABEL=CHECKOUT,DB); one row each."""
     workers = {}
+    filters = [where] if where else []
     for spec in runs:
         label, _, rest = spec.partition("=")
         checkout, _, db = rest.partition(",")
         python = Path(checkout) / ".venv/bin/python"
         proc = subprocess.Popen(
-            [str(python), "-c", WORKER, str(Path(checkout).resolve()), db],
+            [str(python), "-c", WORKER, str(Path(checkout).resolve()), db, *filters],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=checkout,
         )  # fmt: skip
         assert proc.stdout.readline().strip() == "ready", label
@@ -195,11 +198,12 @@ def main() -> None:
     ap.add_argument("--make-clustered", type=Path, metavar="OUT")
     ap.add_argument("--compare", action="append", metavar="LABEL=CHECKOUT,DB")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--filter", metavar="JSON", help='query params: {"from": "2013-01-01"}')
     args = ap.parse_args()
     if args.compare:
         columns = ["export_bytes CSV", "rows", "CPU s (median)", "wall s (median)", "wall s (min)",
                    "sha256", "load avg start / end"]  # fmt: skip
-        rows = compare(args.compare, args.rounds)
+        rows = compare(args.compare, args.rounds, args.filter)
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from results import append_section, markdown, show
 
