@@ -225,9 +225,41 @@ def _made_and_encoded(part: Part) -> tuple[int, pa.Buffer]:
 
 
 def _encode_csv(batch: pa.RecordBatch, *, header: bool) -> pa.Buffer:
+    """The batch's CSV. pyarrow's writer formats 1,024 rows at a time and appends each to the
+    sink; a growing BufferOutputStream copies what it holds on every doubling (~1x the output
+    again), so the rows go into one buffer sized for the most they can take instead."""
+    options = pacsv.WriteOptions(include_header=header)
+    if not header:
+        room = pa.allocate_buffer(_csv_size_bound(batch))
+        out = pa.FixedSizeBufferWriter(room)
+        try:
+            pacsv.write_csv(batch, out, options)
+            return room.slice(0, out.tell())
+        except OSError:  # "Write out of bounds": a type the bound does not know; never seen
+            pass
+    return _encode_growing(batch, options)
+
+
+def _encode_growing(batch: pa.RecordBatch, options: pacsv.WriteOptions) -> pa.Buffer:
     out = pa.BufferOutputStream()
-    pacsv.write_csv(batch, out, pacsv.WriteOptions(include_header=header))
+    pacsv.write_csv(batch, out, options)
     return out.getvalue()
+
+
+NON_TEXT_WIDTH = 64  # >= any CSV field of a number, date, timestamp or boolean, with its comma
+
+
+def _csv_size_bound(batch: pa.RecordBatch) -> int:
+    """At least the CSV size of `batch` (no header): a text field is its bytes with every
+    byte a doubled quote, two quotes and a comma at most; any other field NON_TEXT_WIDTH.
+    Only the pages written are ever touched, so the slack costs address space, not memory."""
+    size = 0
+    for column in batch.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            size += 2 * column.nbytes + 3 * len(column)
+        else:
+            size += NON_TEXT_WIDTH * len(column)
+    return size
 
 
 def export_manifest(con: duckdb.DuckDBPyConnection, f: Filters, fmt: str = "csv") -> dict:

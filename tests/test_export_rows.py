@@ -112,3 +112,34 @@ def test_keys_first_and_streamed_paths_give_the_same_bytes(dbs, path_kind, monke
                 streamed, m2 = q.export_bytes(con, f, fmt, bom=True)
                 assert m1["rows"] == m2["rows"] > 0 and m1["columns"] == m2["columns"]
                 assert fetched == streamed, (f, fmt)
+
+
+def test_csv_size_bound_holds_for_the_widest_fields(monkeypatch):
+    """Each part is encoded into one buffer of `_csv_size_bound` bytes: the bound must hold
+    for text made only of quotes and for the widest numbers and times, and the growing
+    fallback must not be needed (it would cost a copy of the output per doubling)."""
+    import datetime as dt
+
+    import pyarrow as pa
+
+    batch = pa.RecordBatch.from_pydict(
+        {
+            "quotes": ['"' * 500, "", None, 'a,"b"\n', "é”°®" * 50],
+            "big": [-(2**63), 2**63 - 1, None, 0, -1],
+            "float": [-1.2345678901234567e-308, 1.7976931348623157e308, None, 0.1, -0.0],
+            "when": [dt.datetime(9999, 12, 31, 23, 59, 59, 999999), None, dt.datetime(1, 1, 1),
+                     dt.datetime(2019, 1, 1), dt.datetime(2019, 6, 30, 12)],
+            "day": [dt.date(9999, 12, 31), None, dt.date(1, 1, 1), dt.date(2019, 1, 1), None],
+            "flag": [True, False, None, True, False],
+        }
+    )  # fmt: skip
+    sink = io.BytesIO()
+    pacsv.write_csv(batch, sink, pacsv.WriteOptions(include_header=False))
+
+    def growing(*_):
+        raise AssertionError("the sized buffer was too small")
+
+    monkeypatch.setattr(export_module, "_encode_growing", growing)
+    encoded = export_module._encode_csv(batch, header=False)
+    assert encoded.to_pybytes() == sink.getvalue()
+    assert export_module._csv_size_bound(batch) >= encoded.size
