@@ -5,7 +5,8 @@ integer keys in DuckDB, fetches the picked decisions and letters unsorted, and p
 order by position in Arrow (`take`): DuckDB sorting the joined ~3 kB rows cost as much as
 fetching them. A larger export streams from DuckDB's own join and sort (export.sql) as Arrow
 batches, so millions of rows never sit in Python memory whole. Both give the same bytes. CSV
-batches are encoded on a small thread pool (pyarrow releases the GIL) and written in order.
+parts are placed and encoded on a small thread pool (pyarrow releases the GIL), each into one
+buffer sized in advance, and written in order.
 """
 
 from __future__ import annotations
