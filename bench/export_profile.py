@@ -15,7 +15,9 @@ pyarrow's CSV encoding of the result. `--make-clustered` copies the database and
 would cost the export), then rebuilds the derived tables; the source file is only read.
 `--compare LABEL=CHECKOUT,DB` (repeated) runs `export_bytes` of the same filter in one
 persistent process per checkout and database, alternating round by round, and reports CPU
-seconds (the comparable figure on a shared machine), wall seconds and the output's sha256.
+seconds (the comparable figure on a shared machine), wall seconds and the output's sha256;
+`--filter '{"from": "2013-01-01", "to": "2020-07-31"}'` (query parameters) exports another
+filter, e.g. ~65k rows of a --quick database.
 """
 
 from __future__ import annotations
@@ -187,6 +189,7 @@ def compare(runs: list[str], rounds: int, where: str | None = None) -> list[list
     return [
         [label, f"{runs[0]['rows']:,}", f"{statistics.median(x['cpu'] for x in runs):.2f}",
          f"{statistics.median(x['wall'] for x in runs):.2f}", f"{min(x['wall'] for x in runs):.2f}",
+         f"{max(x['wall'] for x in runs):.2f}",
          ", ".join(sorted({x["sha"] for x in runs})), load]
         for label, runs in got.items()
     ]  # fmt: skip
@@ -202,7 +205,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.compare:
         columns = ["export_bytes CSV", "rows", "CPU s (median)", "wall s (median)", "wall s (min)",
-                   "sha256", "load avg start / end"]  # fmt: skip
+                   "wall s (max)", "sha256", "load avg start / end"]  # fmt: skip
         rows = compare(args.compare, args.rounds, args.filter)
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from results import append_section, markdown, show
