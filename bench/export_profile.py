@@ -17,12 +17,14 @@ would cost the export), then rebuilds the derived tables; the source file is onl
 persistent process per checkout and database, alternating round by round, and reports CPU
 seconds (the comparable figure on a shared machine), wall seconds and the output's sha256;
 `--filter '{"from": "2013-01-01", "to": "2020-07-31"}'` (query parameters) exports another
-filter, e.g. ~65k rows of a --quick database.
+filter, e.g. ~65k rows of a --quick database. `--stages` times the export as queries.export
+runs it, stage by stage (`--rounds` times).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -32,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -107,6 +110,58 @@ def profile(db: Path) -> list[tuple[str, float, float]]:
     print(f"{rows.num_rows:,} rows, {size / 1e6:,.0f} MB of CSV")
     con.close()
     return out
+
+
+class _Timer:
+    """`with timer(label):` prints the block's CPU and wall seconds."""
+
+    @contextlib.contextmanager
+    def __call__(self, label: str) -> Iterator[None]:
+        c, t = _cpu(), time.perf_counter()
+        yield
+        print(f"  {label:48s} cpu {_cpu() - c:5.3f} s  wall {time.perf_counter() - t:5.3f} s")
+
+
+def stages(db: Path, where: str | None, rounds: int) -> None:
+    """The export as queries.export runs it (2 DuckDB threads, two cursors), stage by stage:
+    keys, both fetches at once, placing the rows (take) and encoding them, each one thread,
+    and copying the encoded bytes into the one `bytes` object export_bytes returns."""
+    import io as _io
+    from datetime import date
+
+    import queries as q
+    from queries.binding import bound
+    from queries.runner import relation
+
+    export = sys.modules["queries.export"]
+    f = q.Filters(service_category=("Rehabilitation",), date_from=date(2019, 1, 1),
+                  date_to=date(2019, 12, 31))  # fmt: skip
+    if where:
+        f = q.Filters.from_query_params(json.loads(where))
+    con = q.open_db(db)
+    con.execute("set enable_progress_bar = false")
+    for r in range(rounds):
+        print(f"round {r + 1}, load {os.getloadavg()[0]:.1f}", flush=True)
+        timer = _Timer()
+        with bound(con, f) as (sql_where, params), timer("keys, sorted"):
+            keys = relation(con, "export_keys", params, where=sql_where).to_arrow_table()
+        with timer("both fetches at once"):
+            _, parts = export._fetched_in_order(con, keys)
+        with timer("placing the rows (take), one thread"):
+            batches = [make() for make in parts]
+        with timer("encoding, one thread"):
+            chunks = [export._encode_csv(batch, header=False) for batch in batches]
+        del batches
+        with timer("copying into the returned bytes"):
+            sink = _io.BytesIO()
+            for chunk in chunks:
+                sink.write(chunk)
+            size = len(sink.getvalue())
+        del chunks, sink
+        with timer("the whole export_bytes (2 encoder threads)"):
+            q.export_bytes(con, f)
+        print(f"  {keys.num_rows:,} rows, {size / 1e6:,.0f} MB of CSV", flush=True)
+    con.close()
 
 
 def make_clustered(source: Path, target: Path) -> None:
@@ -202,6 +257,7 @@ def main() -> None:
     ap.add_argument("--compare", action="append", metavar="LABEL=CHECKOUT,DB")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--filter", metavar="JSON", help='query params: {"from": "2013-01-01"}')
+    ap.add_argument("--stages", action="store_true", help="the export as it runs, stage by stage")
     args = ap.parse_args()
     if args.compare:
         columns = ["export_bytes CSV", "rows", "CPU s (median)", "wall s (median)", "wall s (min)",
@@ -220,6 +276,9 @@ def main() -> None:
         return
     if args.make_clustered:
         make_clustered(args.db, args.make_clustered)
+        return
+    if args.stages:
+        stages(args.db, args.filter, args.rounds)
         return
     profile(args.db)
 
