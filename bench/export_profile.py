@@ -15,12 +15,16 @@ pyarrow's CSV encoding of the result. `--make-clustered` copies the database and
 would cost the export), then rebuilds the derived tables; the source file is only read.
 `--compare LABEL=CHECKOUT,DB` (repeated) runs `export_bytes` of the same filter in one
 persistent process per checkout and database, alternating round by round, and reports CPU
-seconds (the comparable figure on a shared machine), wall seconds and the output's sha256.
+seconds (the comparable figure on a shared machine), wall seconds and the output's sha256;
+`--filter '{"from": "2013-01-01", "to": "2020-07-31"}'` (query parameters) exports another
+filter, e.g. ~65k rows of a --quick database. `--stages` times the export as queries.export
+runs it, stage by stage (`--rounds` times).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -30,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -107,6 +112,58 @@ def profile(db: Path) -> list[tuple[str, float, float]]:
     return out
 
 
+class _Timer:
+    """`with timer(label):` prints the block's CPU and wall seconds."""
+
+    @contextlib.contextmanager
+    def __call__(self, label: str) -> Iterator[None]:
+        c, t = _cpu(), time.perf_counter()
+        yield
+        print(f"  {label:48s} cpu {_cpu() - c:5.3f} s  wall {time.perf_counter() - t:5.3f} s")
+
+
+def stages(db: Path, where: str | None, rounds: int) -> None:
+    """The export as queries.export runs it (2 DuckDB threads, two cursors), stage by stage:
+    keys, both fetches at once, placing the rows (take) and encoding them, each one thread,
+    and copying the encoded bytes into the one `bytes` object export_bytes returns."""
+    import io as _io
+    from datetime import date
+
+    import queries as q
+    from queries.binding import bound
+    from queries.runner import relation
+
+    export = sys.modules["queries.export"]
+    f = q.Filters(service_category=("Rehabilitation",), date_from=date(2019, 1, 1),
+                  date_to=date(2019, 12, 31))  # fmt: skip
+    if where:
+        f = q.Filters.from_query_params(json.loads(where))
+    con = q.open_db(db)
+    con.execute("set enable_progress_bar = false")
+    for r in range(rounds):
+        print(f"round {r + 1}, load {os.getloadavg()[0]:.1f}", flush=True)
+        timer = _Timer()
+        with bound(con, f) as (sql_where, params), timer("keys, sorted"):
+            keys = relation(con, "export_keys", params, where=sql_where).to_arrow_table()
+        with timer("both fetches at once"):
+            _, parts = export._fetched_in_order(con, keys)
+        with timer("placing the rows (take), one thread"):
+            batches = [make() for make in parts]
+        with timer("encoding, one thread"):
+            chunks = [export._encode_csv(batch, header=False) for batch in batches]
+        del batches
+        with timer("copying into the returned bytes"):
+            sink = _io.BytesIO()
+            for chunk in chunks:
+                sink.write(chunk)
+            size = len(sink.getvalue())
+        del chunks, sink
+        with timer("the whole export_bytes (2 encoder threads)"):
+            q.export_bytes(con, f)
+        print(f"  {keys.num_rows:,} rows, {size / 1e6:,.0f} MB of CSV", flush=True)
+    con.close()
+
+
 def make_clustered(source: Path, target: Path) -> None:
     """A copy of `source` with letters and decisions stored in decision-date order."""
     shutil.copy(source, target)
@@ -139,6 +196,8 @@ sys.path.insert(0, sys.argv[1])
 import queries as q
 f = q.Filters(service_category=("Rehabilitation",), date_from=date(2019, 1, 1),
               date_to=date(2019, 12, 31))  # bench/query_latency.py's EXPORT_FILTER
+if len(sys.argv) > 3:  # --filter: another filter as query parameters (a small database)
+    f = q.Filters.from_query_params(json.loads(sys.argv[3]))
 con = q.open_db(sys.argv[2])
 con.execute("set enable_progress_bar = false")  # it draws on stdout, our pipe
 q.export_bytes(con, q.Filters(date_from=date(2013, 1, 1), date_to=date(2013, 1, 2)))  # warm
@@ -155,15 +214,16 @@ for _ in sys.stdin:
 """
 
 
-def compare(runs: list[str], rounds: int) -> list[list[object]]:
+def compare(runs: list[str], rounds: int, where: str | None = None) -> list[list[object]]:
     """Alternate `export_bytes` over persistent workers (LABEL=CHECKOUT,DB); one row each."""
     workers = {}
+    filters = [where] if where else []
     for spec in runs:
         label, _, rest = spec.partition("=")
         checkout, _, db = rest.partition(",")
         python = Path(checkout) / ".venv/bin/python"
         proc = subprocess.Popen(
-            [str(python), "-c", WORKER, str(Path(checkout).resolve()), db],
+            [str(python), "-c", WORKER, str(Path(checkout).resolve()), db, *filters],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=checkout,
         )  # fmt: skip
         assert proc.stdout.readline().strip() == "ready", label
@@ -183,7 +243,9 @@ def compare(runs: list[str], rounds: int) -> list[list[object]]:
     load = f"{loads[0]:.1f} / {loads[1]:.1f}"
     return [
         [label, f"{runs[0]['rows']:,}", f"{statistics.median(x['cpu'] for x in runs):.2f}",
+         f"{min(x['cpu'] for x in runs):.2f}",
          f"{statistics.median(x['wall'] for x in runs):.2f}", f"{min(x['wall'] for x in runs):.2f}",
+         f"{max(x['wall'] for x in runs):.2f}",
          ", ".join(sorted({x["sha"] for x in runs})), load]
         for label, runs in got.items()
     ]  # fmt: skip
@@ -195,11 +257,14 @@ def main() -> None:
     ap.add_argument("--make-clustered", type=Path, metavar="OUT")
     ap.add_argument("--compare", action="append", metavar="LABEL=CHECKOUT,DB")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--filter", metavar="JSON", help='query params: {"from": "2013-01-01"}')
+    ap.add_argument("--stages", action="store_true", help="the export as it runs, stage by stage")
     args = ap.parse_args()
     if args.compare:
-        columns = ["export_bytes CSV", "rows", "CPU s (median)", "wall s (median)", "wall s (min)",
-                   "sha256", "load avg start / end"]  # fmt: skip
-        rows = compare(args.compare, args.rounds)
+        columns = ["export_bytes CSV", "rows", "CPU s (median)", "CPU s (min)", "wall s (median)",
+                   "wall s (min)",
+                   "wall s (max)", "sha256", "load avg start / end"]  # fmt: skip
+        rows = compare(args.compare, args.rounds, args.filter)
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         from results import append_section, markdown, show
 
@@ -213,6 +278,9 @@ def main() -> None:
         return
     if args.make_clustered:
         make_clustered(args.db, args.make_clustered)
+        return
+    if args.stages:
+        stages(args.db, args.filter, args.rounds)
         return
     profile(args.db)
 

@@ -5,7 +5,8 @@ integer keys in DuckDB, fetches the picked decisions and letters unsorted, and p
 order by position in Arrow (`take`): DuckDB sorting the joined ~3 kB rows cost as much as
 fetching them. A larger export streams from DuckDB's own join and sort (export.sql) as Arrow
 batches, so millions of rows never sit in Python memory whole. Both give the same bytes. CSV
-batches are encoded on a small thread pool (pyarrow releases the GIL) and written in order.
+parts are placed and encoded on a small thread pool (pyarrow releases the GIL), each into one
+buffer sized in advance, and written in order.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import json
 import os
 import tempfile
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -135,27 +137,39 @@ def _write(con: duckdb.DuckDBPyConnection, f: Filters, sink: BinaryIO, fmt: str,
     with bound(con, f) as (where, params):
         keys = relation(con, "export_keys", params, where=where).to_arrow_table()
         if keys.num_rows <= FETCH_ROWS:
-            reader = _fetched_in_order(con, keys)
+            schema, parts = _fetched_in_order(con, keys)
         else:
             reader = relation(con, "export", params, where=where).to_arrow_reader(BATCH_ROWS)
+            schema, parts = reader.schema, (partial(_same, batch) for batch in reader)
         if fmt == "csv":
             if bom:
                 sink.write(BOM)
-            for n, chunk in _csv_chunks(reader, reader.schema):
+            for n, chunk in _csv_chunks(parts, schema):
                 sink.write(chunk)
                 rows += n
         else:
-            with pq.ParquetWriter(sink, reader.schema, compression="zstd") as writer:
-                for batch in reader:
+            with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
+                for part in parts:
+                    batch = part()
                     writer.write_batch(batch)
                     rows += batch.num_rows
-    return _manifest(con, f, fmt, rows, reader.schema.names)
+    return _manifest(con, f, fmt, rows, schema.names)
 
 
-def _fetched_in_order(con: duckdb.DuckDBPyConnection, keys: pa.Table) -> pa.RecordBatchReader:
+Part = Callable[[], pa.RecordBatch]  # makes one batch of the file's rows, in order
+
+
+def _same(batch: pa.RecordBatch) -> pa.RecordBatch:
+    return batch
+
+
+def _fetched_in_order(
+    con: duckdb.DuckDBPyConnection, keys: pa.Table
+) -> tuple[pa.Schema, list[Part]]:
     """The rows of `keys` (decision_no, letter_no in file order) with export.sql's columns:
-    each base table is read once, unsorted (both at once, on two cursors), and its rows are
-    placed by position one batch at a time, while the encoder threads write the batch before."""
+    each base table is read once, unsorted (both at once, on two cursors), and each part
+    places its slice of rows by position (`take`) when called: on an encoder thread, so the
+    placing runs in parallel and the rows are still in cache when they are encoded."""
     with ThreadPoolExecutor(2, thread_name_prefix="fetch") as pool:
         fetched = [pool.submit(_fetch, con, keys, name) for name in FETCHES]
         decisions, letters = (f.result() for f in fetched)
@@ -166,14 +180,13 @@ def _fetched_in_order(con: duckdb.DuckDBPyConnection, keys: pa.Table) -> pa.Reco
     letters = letters.drop_columns(["letter_no"])
     schema = pa.schema([*letters.schema, *decisions.schema])
 
-    def batches() -> Iterator[pa.RecordBatch]:
-        for start in range(0, keys.num_rows, BATCH_ROWS):
-            rows_l, rows_d = at_l.slice(start, BATCH_ROWS), at_d.slice(start, BATCH_ROWS)
-            columns = [c.take(rows_l) for c in letters.columns]
-            columns += [c.take(rows_d) for c in decisions.columns]
-            yield pa.RecordBatch.from_arrays(columns, schema=schema)
+    def placed(start: int) -> pa.RecordBatch:
+        rows_l, rows_d = at_l.slice(start, BATCH_ROWS), at_d.slice(start, BATCH_ROWS)
+        columns = [c.take(rows_l) for c in letters.columns]
+        columns += [c.take(rows_d) for c in decisions.columns]
+        return pa.RecordBatch.from_arrays(columns, schema=schema)
 
-    return pa.RecordBatchReader.from_batches(schema, batches())
+    return schema, [partial(placed, start) for start in range(0, keys.num_rows, BATCH_ROWS)]
 
 
 FETCHES = ("export_decisions", "export_letters")
@@ -187,32 +200,67 @@ def _fetch(con: duckdb.DuckDBPyConnection, keys: pa.Table, name: str) -> pa.Reco
             fetched = relation(cursor, name, {}, keys=table).to_arrow_table()
     finally:
         cursor.close()
-    columns = [column.combine_chunks() for column in fetched.columns]
+    # one chunk (the usual case) is used as it is: combine_chunks would copy it
+    columns = [c.chunk(0) if c.num_chunks == 1 else c.combine_chunks() for c in fetched.columns]
     return pa.RecordBatch.from_arrays(columns, schema=fetched.schema)
 
 
-def _csv_chunks(
-    batches: Iterable[pa.RecordBatch], schema: pa.Schema
-) -> Iterator[tuple[int, pa.Buffer]]:
-    """(rows, CSV bytes) per batch, the header first, in order: the same bytes as one
-    `pacsv.CSVWriter`. At most THREADS + 1 batches are in flight, so memory stays bounded."""
+def _csv_chunks(parts: Iterable[Part], schema: pa.Schema) -> Iterator[tuple[int, pa.Buffer]]:
+    """(rows, CSV bytes) per part, the header first, in order: the same bytes as one
+    `pacsv.CSVWriter`. Each part is made and encoded on the pool; at most THREADS + 1 are in
+    flight, so memory stays bounded."""
     yield 0, _encode_csv(pa.RecordBatch.from_pylist([], schema=schema), header=True)
     with ThreadPoolExecutor(THREADS, thread_name_prefix="csv") as pool:
-        pending: deque[tuple[int, Future[pa.Buffer]]] = deque()
-        for batch in batches:
-            pending.append((batch.num_rows, pool.submit(_encode_csv, batch, header=False)))
+        pending: deque[Future[tuple[int, pa.Buffer]]] = deque()
+        for part in parts:
+            pending.append(pool.submit(_made_and_encoded, part))
             if len(pending) > THREADS:
-                n, future = pending.popleft()
-                yield n, future.result()
+                yield pending.popleft().result()
         while pending:
-            n, future = pending.popleft()
-            yield n, future.result()
+            yield pending.popleft().result()
+
+
+def _made_and_encoded(part: Part) -> tuple[int, pa.Buffer]:
+    batch = part()
+    return batch.num_rows, _encode_csv(batch, header=False)
 
 
 def _encode_csv(batch: pa.RecordBatch, *, header: bool) -> pa.Buffer:
+    """The batch's CSV. pyarrow's writer formats 1,024 rows at a time and appends each to the
+    sink; a growing BufferOutputStream copies what it holds on every doubling (~1x the output
+    again), so the rows go into one buffer sized for the most they can take instead."""
+    options = pacsv.WriteOptions(include_header=header)
+    if not header:
+        room = pa.allocate_buffer(_csv_size_bound(batch))
+        out = pa.FixedSizeBufferWriter(room)
+        try:
+            pacsv.write_csv(batch, out, options)
+            return room.slice(0, out.tell())
+        except OSError:  # "Write out of bounds": a type the bound does not know; never seen
+            pass
+    return _encode_growing(batch, options)
+
+
+def _encode_growing(batch: pa.RecordBatch, options: pacsv.WriteOptions) -> pa.Buffer:
     out = pa.BufferOutputStream()
-    pacsv.write_csv(batch, out, pacsv.WriteOptions(include_header=header))
+    pacsv.write_csv(batch, out, options)
     return out.getvalue()
+
+
+NON_TEXT_WIDTH = 64  # >= any CSV field of a number, date, timestamp or boolean, with its comma
+
+
+def _csv_size_bound(batch: pa.RecordBatch) -> int:
+    """At least the CSV size of `batch` (no header): a text field is its bytes with every
+    byte a doubled quote, two quotes and a comma at most; any other field NON_TEXT_WIDTH.
+    Only the pages written are ever touched, so the slack costs address space, not memory."""
+    size = 0
+    for column in batch.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            size += 2 * column.nbytes + 3 * len(column)
+        else:
+            size += NON_TEXT_WIDTH * len(column)
+    return size
 
 
 def export_manifest(con: duckdb.DuckDBPyConnection, f: Filters, fmt: str = "csv") -> dict:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import io
 import shutil
+from functools import partial
 
 import duckdb
 import polars as pl
@@ -81,7 +82,8 @@ def test_csv_bytes_equal_one_writer_over_the_same_rows(dbs):
     assert manifest["rows"] == rows.num_rows > 600
     assert data == b"\xef\xbb\xbf" + sink.getvalue()
     # many small batches through the encoder threads: the same bytes, rows counted once
-    chunks = list(export_module._csv_chunks(rows.to_batches(max_chunksize=7), rows.schema))
+    parts = [partial(lambda b: b, b) for b in rows.to_batches(max_chunksize=7)]
+    chunks = list(export_module._csv_chunks(parts, rows.schema))
     assert sum(n for n, _ in chunks) == rows.num_rows and len(chunks) > 90
     assert b"".join(bytes(c) for _, c in chunks) == sink.getvalue()
 
@@ -110,3 +112,36 @@ def test_keys_first_and_streamed_paths_give_the_same_bytes(dbs, path_kind, monke
                 streamed, m2 = q.export_bytes(con, f, fmt, bom=True)
                 assert m1["rows"] == m2["rows"] > 0 and m1["columns"] == m2["columns"]
                 assert fetched == streamed, (f, fmt)
+
+
+def test_csv_size_bound_holds_for_the_widest_fields(monkeypatch):
+    """Each part is encoded into one buffer of `_csv_size_bound` bytes: the bound must hold
+    for text made only of quotes and for the widest numbers and times, and the growing
+    fallback must not be needed (it would cost a copy of the output per doubling)."""
+    import datetime as dt
+
+    import pyarrow as pa
+
+    batch = pa.RecordBatch.from_pydict(
+        {
+            "quotes": ['"' * 500, "", None, 'a,"b"\n', "é”°®" * 50],
+            "big": [-(2**63), 2**63 - 1, None, 0, -1],
+            "float": [-1.2345678901234567e-308, 1.7976931348623157e308, None, 0.1, -0.0],
+            "when": [dt.datetime(9999, 12, 31, 23, 59, 59, 999999), None, dt.datetime(1, 1, 1),
+                     dt.datetime(2019, 1, 1), dt.datetime(2019, 6, 30, 12)],
+            "day": [dt.date(9999, 12, 31), None, dt.date(1, 1, 1), dt.date(2019, 1, 1), None],
+            "flag": [True, False, None, True, False],
+        }
+    )  # fmt: skip
+    sink = io.BytesIO()
+    pacsv.write_csv(batch, sink, pacsv.WriteOptions(include_header=False))
+
+    def growing(*_):
+        raise AssertionError("the sized buffer was too small")
+
+    monkeypatch.setattr(export_module, "_encode_growing", growing)
+    assert export_module._encode_csv(batch, header=False).to_pybytes() == sink.getvalue()
+    for name in batch.schema.names:  # column by column: no column's slack covers another's
+        column = batch.select([name])
+        encoded = export_module._encode_csv(column, header=False)
+        assert export_module._csv_size_bound(column) >= encoded.size > 0, name
