@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from common.sqlfiles import render
-from queries import bm25, term_sets
+from queries import bm25, term_counts, term_sets
 from queries.connection import SQL_DIR, SQLITE_SQL_DIR
 
 _TERM = re.compile(r'"([^"]+)"|([\w][\w\'-]*\*?)')
@@ -138,12 +138,15 @@ def _cached(index_path: str, version: tuple[int, int], text: str, *, scored: boo
 
 
 def _plain_words(con: sqlite3.Connection, text: str) -> list[str] | None:
-    """The tokens of `text` when each term is one word without a frequent-term set (bm25.scores
-    walks each word's occurrences: cheap for a word in few rows); else None (FTS5 ranks)."""
+    """The tokens of `text` when each term is one word that bm25.scores reads cheaply: a word
+    in few rows (walked) or a frequent one with stored counts (term_counts); else None (FTS5
+    ranks: a phrase, a prefix, or a frequent word of an index without counts)."""
     words = []
     for term in _terms(text):
         found = () if term.endswith("*") else term_sets.tokens(term[1:-1])
-        if len(found) != 1 or term_sets.listed_term(con, found[0]):
+        if len(found) != 1:
+            return None
+        if term_sets.listed_term(con, found[0]) and not term_counts.counted(con, found[0]):
             return None
         words.append(found[0])
     return words
