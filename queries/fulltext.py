@@ -27,6 +27,7 @@ _TERM = re.compile(r'"([^"]+)"|([\w][\w\'-]*\*?)')
 SNIPPET_TOKENS = 16
 RANKED_MAX = 100_000  # hits ranked by bm25 (~0.5 s); more come back unranked, see _cached
 CACHED_MATCHES = 4  # a common word's key set is ~26 MB (int64) at 3 M decisions
+MISSES_SHARE = 0.5  # a text matching more of the numbers is also given as the numbers it misses
 
 
 def match_expression(text: str) -> str | None:
@@ -174,7 +175,7 @@ def _misses(index_path: str, version: tuple[int, int], text: str) -> pa.Table | 
     hits = _hits(index_path, version, text)
     with closing(connect(Path(index_path))) as con:
         top = con.execute(render(SQLITE_SQL_DIR, "fts_top")).fetchall()[0][0] or 0
-    if len(hits) <= top // 2:
+    if len(hits) <= top * MISSES_SHARE:
         return None
     mask = np.ones(top + 1, dtype=bool)
     mask[0] = False
