@@ -64,13 +64,7 @@ def bound(
     if index is None:
         yield f.where(prefix=prefix)
         return
-    misses = fulltext.misses(index, f.text)
-    if misses is not None:  # a text in most rows: the few numbers it misses
-        with registered(con, misses) as name:
-            yield f.where(text_table=name, text_misses=True, prefix=prefix)
-        return
-    with registered(con, fulltext.keys(index, f.text)) as name:
-        yield f.where(text_table=name, prefix=prefix)
+    yield f.where(text_bits=fulltext.bits(index, f.text), prefix=prefix)
 
 
 @contextmanager

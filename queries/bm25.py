@@ -23,9 +23,10 @@ from typing import TypeVar
 import numpy as np
 
 from common.sqlfiles import render
+from queries import term_counts
 from queries.connection import SQLITE_SQL_DIR
 
-WEIGHTS = (4.0, 1.0)  # per column (service, rationale): a hit in the service counts 4x
+WEIGHTS = term_counts.WEIGHTS  # per column (service, rationale): a service hit counts 4x
 T = TypeVar("T")
 K1, B = 1.2, 0.75  # fts5_aux.c's constants
 BLOCK = 1 << 16  # decision numbers per doc_sizes row (128 KB unpacked as uint16)
@@ -72,15 +73,17 @@ def fill(lite: sqlite3.Connection) -> None:
 def scores(index_path: Path, words: list[str], hits: np.ndarray) -> np.ndarray | None:
     """bm25 (higher is better, as -bm25(fts, *WEIGHTS)) of the query ANDing `words` (tokens
     as the index stores them, in query order) for its matching numbers `hits` (ascending).
-    None when the lengths are not stored or an occurrence walk disagrees with `hits`.
+    None when the lengths are not stored or a word's counts disagree with `hits`.
 
-    The lengths and each word's walk run on two threads (SQLite releases the GIL)."""
+    A word with stored counts (term_counts: the frequent words) is read at the hits; another
+    is walked (fts5vocab: cheap for a word in few rows). The lengths and each word run on two
+    threads (SQLite releases the GIL)."""
     if not len(hits):
         return None
     with ThreadPoolExecutor(2) as pool:
         lengths = pool.submit(_read, index_path, lambda lite: _lengths(lite, hits))
-        walks = [pool.submit(_read, index_path, lambda lite, w=w: _occurrences(lite, w))
-                 for w in words]  # fmt: skip
+        counts = [pool.submit(_read, index_path, lambda lite, w=w: _counts(lite, w, hits))
+                  for w in words]  # fmt: skip
         found = lengths.result()
         if found is None:
             return None
@@ -88,16 +91,28 @@ def scores(index_path: Path, words: list[str], hits: np.ndarray) -> np.ndarray |
         avgdl = float(tokens) / float(rows)
         norm = K1 * ((1 - B) + (B * sizes.astype(np.float64)) / avgdl)
         score = np.zeros(len(hits), np.float64)
-        for walk in walks:
-            docs, freq = walk.result()
-            at = np.searchsorted(docs, hits)
-            if at.max() >= len(docs) or not np.array_equal(docs[at], hits):
+        for count in counts:
+            docs, f = count.result()
+            if docs is None:
                 return None  # not every hit holds the word: not this query's hits
-            idf = math.log((float(rows - len(docs)) + 0.5) / (len(docs) + 0.5))
+            idf = math.log((float(rows - docs) + 0.5) / (docs + 0.5))
             idf = 1e-6 if idf <= 0.0 else idf  # fts5_aux.c clamps a word in most rows
-            f = freq[at]
             score = score + idf * ((f * (K1 + 1.0)) / (f + norm))
     return score
+
+
+def _counts(lite: sqlite3.Connection, word: str, hits: np.ndarray) -> tuple[int | None, np.ndarray]:
+    """(rows holding `word` in the index, its weighted count in each hit as float64); the
+    rows None when a hit does not hold it."""
+    stored = term_counts.at(lite, word, hits)
+    if stored is not None:
+        docs, f = stored
+        return (docs if f.all() else None), f.astype(np.float64)
+    found, freq = term_counts.occurrences(lite, word)
+    at = np.searchsorted(found, hits)
+    if at.max() >= len(found) or not np.array_equal(found[at], hits):
+        return None, freq[:0]
+    return len(found), freq[at]
 
 
 def _read(index_path: Path, work: Callable[[sqlite3.Connection], T]) -> T:
@@ -112,21 +127,6 @@ def _lengths(
     if not complete(lite):
         return None
     return _averages(lite), _sizes(lite, hits)
-
-
-def _occurrences(lite: sqlite3.Connection, word: str) -> tuple[np.ndarray, np.ndarray]:
-    """The rows holding `word` (ascending) and its weighted count in each."""
-    lite.execute("create virtual table if not exists temp.fts_instances "
-                 "using fts5vocab(main, fts, instance)")  # fmt: skip
-    joined = lite.execute(render(SQLITE_SQL_DIR, "term_instances"), (word,)).fetchone()[0]
-    coded = np.fromstring(joined or "", dtype=np.int64, sep=",")
-    docs = coded >> 1
-    if len(docs) > 1 and (np.diff(docs) < 0).any():
-        order = np.argsort(docs, kind="stable")
-        docs, coded = docs[order], coded[order]
-    weight = np.where(coded & 1, WEIGHTS[0], WEIGHTS[1])
-    starts = np.flatnonzero(np.diff(docs, prepend=-1)) if len(docs) else np.empty(0, np.int64)
-    return docs[starts], np.add.reduceat(weight, starts) if len(starts) else weight
 
 
 def _sizes(lite: sqlite3.Connection, numbers: np.ndarray) -> np.ndarray:

@@ -75,18 +75,25 @@ class Filters:
         return dataclasses.replace(self, **changes)
 
     def where(
-        self, *, text_table: str | None = None, text_misses: bool = False, prefix: str = ""
+        self,
+        *,
+        text_table: str | None = None,
+        text_misses: bool = False,
+        text_bits: bytes | None = None,
+        prefix: str = "",
     ) -> tuple[str, dict[str, object]]:
         """WHERE text over the `items` relation (sql/items.sql) and its parameters.
 
         With `text_table` (a registered relation of matching decision numbers, column `rowid`,
         named by code) the free text restricts to search-index matches (an integer semi-join),
         or with `text_misses` to the numbers *not* in it (the complement, for a text in most
-        rows); without it, to an ILIKE scan.
+        rows); with `text_bits` (one bit per decision number, set where the text matches, as
+        fulltext.bits packs them) to a bit lookup per row, no join at all; without either, to an
+        ILIKE scan.
         `prefix` (code-made, e.g. `a_`) names the parameters, so two filters can be combined
         in one query (the overlap of two compared groups).
         """
-        text, params = self._where(text_table, text_misses)
+        text, params = self._where(text_table, text_misses, text_bits)
         if not prefix:
             return text, params
         for name in sorted(params, key=len, reverse=True):  # $text_10 before $text_1
@@ -94,7 +101,7 @@ class Filters:
         return text, {f"{prefix}{k}": v for k, v in params.items()}
 
     def _where(
-        self, text_table: str | None, text_misses: bool = False
+        self, text_table: str | None, text_misses: bool = False, text_bits: bytes | None = None
     ) -> tuple[str, dict[str, object]]:
         clauses: list[str] = []
         params: dict[str, object] = {}
@@ -119,7 +126,13 @@ class Filters:
             if getattr(self, name) is not None:
                 clauses.append(f"{name} = ${name}")
                 params[name] = getattr(self, name)
-        if self.text and text_table:
+        if self.text and text_bits is not None:  # a number past the bits reads the last, unset
+            params["text_bits"] = text_bits
+            bits = "$text_bits::bit"
+            clauses.append(
+                f"get_bit({bits}, least(decision_no, bit_length({bits}) - 1)::integer) = 1"
+            )
+        elif self.text and text_table:
             negation = "not " if text_misses else ""
             clauses.append(f"decision_no {negation}in (select rowid from {text_table})")
         elif self.text:

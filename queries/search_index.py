@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 
 from common.sqlfiles import render
-from queries import bm25, term_sets
+from queries import bm25, term_counts, term_sets
 from queries.connection import SQL_DIR, SQLITE_SQL_DIR, index_path_for, open_db
 
 # The queries over the index's own tables are SQLite, kept apart from DuckDB's in sql/sqlite/.
@@ -80,6 +80,7 @@ def index_fresh(con: duckdb.DuckDBPyConnection, index_path: str | Path) -> bool:
             row = lite.execute("select value from meta where key = 'mark'").fetchone()
             sets_due = term_sets.due(lite, docs)  # an index from before the sets: a sync adds them
             sets_due = sets_due or not bm25.complete(lite)  # ... or before the lengths
+            sets_due = sets_due or not term_counts.complete(lite)  # ... or the words' counts
     except sqlite3.DatabaseError:
         return False
     mark = row[0] if row else None
@@ -120,13 +121,16 @@ def _rebuild(con: duckdb.DuckDBPyConnection, index_path: Path) -> int:
             lite.executescript(render(SQLITE_SQL_DIR, "index_create"))
             term_sets.create(lite)
             bm25.create(lite)
+            term_counts.create(lite)
             lite.execute("insert into meta values ('format', ?)", (INDEX_FORMAT,))
             added = _insert_since(con, lite, None)
             lite.execute("insert into fts(fts) values ('optimize')")  # one segment: faster reads
             bm25.fill(lite)  # every row's length, from FTS5's own fts_docsize
             lite.commit()
-            # the frequent terms' sets, read from the committed postings on two threads
-            term_sets.replace(lite, term_sets.compute(tmp, term_sets.pick(con)), added)
+            # the frequent terms' sets and the words' counts, read from the committed postings
+            sets = term_sets.compute(tmp, term_sets.pick(con))
+            term_sets.replace(lite, sets, added)
+            term_counts.replace(lite, term_counts.compute(tmp, term_counts.words_of(sets)))
             lite.commit()
         os.chmod(tmp, 0o644)
         os.replace(tmp, index_path)
@@ -139,12 +143,20 @@ def _sync(con: duckdb.DuckDBPyConnection, index_path: Path) -> int:
     with closing(sqlite3.connect(index_path, timeout=30)) as lite:
         term_sets.create(lite)  # an index from before the sets gets the (empty) tables
         bm25.create(lite)  # ... and the lengths' table, filled below
+        term_counts.create(lite)  # ... and the words' counts
         row = lite.execute("select value from meta where key = 'mark'").fetchone()
         mark = row[0] if row else None
         rows = _meta_int(lite, "rows")
+        sets = counts = None  # both read from the committed postings, before any write
         if term_sets.due(lite, rows):  # no terms yet, or the index grew: (re)pick them
-            sets = term_sets.compute(index_path, term_sets.pick(con))  # from committed postings
-            term_sets.replace(lite, sets, rows)  # ... written in the sync's transaction
+            sets = term_sets.compute(index_path, term_sets.pick(con))
+        if sets is not None or not term_counts.complete(lite):  # new terms, or an older index
+            words = term_counts.words_of(sets) if sets is not None else term_counts.words(lite)
+            counts = term_counts.compute(index_path, words)
+        if sets is not None:  # ... written in the sync's transaction
+            term_sets.replace(lite, sets, rows)
+        if counts is not None:
+            term_counts.replace(lite, counts)
         added = _insert_since(con, lite, mark or "0001-01-01")  # one transaction: whole or not
         if not bm25.complete(lite):  # an index from before the lengths: all of them, same commit
             bm25.fill(lite)
@@ -173,11 +185,13 @@ def _insert_since(
             todo = _forget_replaced(cur, lite, mark)
             # a list parameter, not a registered Arrow table: registering imports pandas (~1 s)
             cur.execute(render(SQL_DIR, "index_items_listed"), {"numbers": [int(n) for n in todo]})
-            added = _insert_rows(cur, lite)
-            if todo:  # the frequent terms' sets take the new postings in the same transaction
-                term_sets.extend(lite, todo[0], todo[-1])
-                if bm25.complete(lite):  # ... and the lengths the new rows (else fill does all)
-                    bm25.extend(lite, todo[0], todo[-1])
+            with closing(term_counts.scratch()) as mem:  # the new rows once more, for counts
+                added = _insert_rows(cur, lite, mem)
+                if todo:  # the frequent terms' sets take the new postings in the same transaction
+                    term_sets.extend(lite, todo[0], todo[-1])
+                    if bm25.complete(lite):  # ... the lengths the new rows (else fill does all)
+                        bm25.extend(lite, todo[0], todo[-1])
+                    term_counts.extend(lite, mem)  # ... and the words' counts theirs
     finally:
         cur.close()
     _add_meta(lite, "rows", added)  # same transaction as the rows: the count never drifts
@@ -201,14 +215,20 @@ def _forget_replaced(cur: duckdb.DuckDBPyConnection, lite: sqlite3.Connection, m
     return sorted({n for _, n in current} - known)
 
 
-def _insert_rows(cur: duckdb.DuckDBPyConnection, lite: sqlite3.Connection) -> int:
-    """Index the (decision_no, letter_id, service, rationale) rows of `cur`'s result."""
+def _insert_rows(
+    cur: duckdb.DuckDBPyConnection, lite: sqlite3.Connection, mem: sqlite3.Connection | None = None
+) -> int:
+    """Index the (decision_no, letter_id, service, rationale) rows of `cur`'s result (and
+    tokenize them into `mem`'s scratch table too, when given)."""
     added = 0
+    sql = "insert into fts(rowid, service, rationale) values (?, ?, ?)"
     while rows := cur.fetchmany(BATCH):
         lite.executemany("insert into docs(decision_no, letter_id) values (?, ?)",
                          [(r[0], r[1]) for r in rows])  # fmt: skip
-        lite.executemany("insert into fts(rowid, service, rationale) values (?, ?, ?)",
-                         [(r[0], r[2], r[3]) for r in rows])  # fmt: skip
+        texts = [(r[0], r[2], r[3]) for r in rows]
+        lite.executemany(sql, texts)
+        if mem is not None:
+            mem.executemany(sql, texts)
         added += len(rows)
     return added
 

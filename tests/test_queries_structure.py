@@ -162,6 +162,7 @@ def test_every_sql_file_is_rendered_with_exactly_its_slots(rendered, tmp_path: P
             with pytest.MonkeyPatch.context() as patch:  # ranked in numpy (bm25.scores)
                 patch.setattr(fulltext.term_sets, "listed_term", lambda lite, term: False)
                 q.search(con, "weaning", filters, limit=5)
+            q.search(con, "documentation*", filters, limit=5)  # a prefix: FTS5 ranks it
             q.search_count(con, "zolpidem", filters)
             q.search_count(con, "zolpid*", filters)  # a prefix: FTS5, never a term's set
             q.compare(con, filters, filters.replace(date_from=date(2016, 1, 1)))

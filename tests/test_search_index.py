@@ -20,7 +20,7 @@ from demo.cases import draw_letter
 from demo.tables import tables
 from ingest import store
 from ingest.rows import decision_rows, letter_row
-from queries import bm25, fulltext, search_index, term_sets
+from queries import bm25, fulltext, search_index, term_counts, term_sets
 from queries.derived import derived_fresh, refresh_derived
 from queries.fulltext import match_expression
 
@@ -276,11 +276,13 @@ def test_a_sync_extends_the_sets_and_an_old_index_gets_them(db, tmp_path):
     assert q.build_search_index(copy)["mode"] == "incremental"
     after = assert_sets_are_the_postings(index)
     doc_sizes_are_fts5s(index)  # the new rows' lengths, in the same transaction
+    counts_are_the_walks(index)  # ... and the words' counts, tokenized once more in memory
     assert after.keys() == before.keys()  # same terms, more numbers
     assert sum(map(len, after.values())) > sum(map(len, before.values()))
     with closing(sqlite3.connect(index)) as lite:  # an index from before the sets
         lite.executescript("drop table term_bits; drop table term_list; drop table doc_sizes; "
-                           "delete from meta where key in ('term_rows', 'sizes');")  # fmt: skip
+                           "drop table term_counts; delete from meta "
+                           "where key in ('term_rows', 'sizes', 'counts');")  # fmt: skip
     fulltext._hits.cache_clear()
     assert fulltext._hits(str(index), fulltext._version(index), "documentation").tolist() == (
         postings(index, "documentation")  # no sets: FTS5 alone
@@ -290,12 +292,14 @@ def test_a_sync_extends_the_sets_and_an_old_index_gets_them(db, tmp_path):
     q.build_search_index(copy)  # no letter to add: the sets alone
     assert "document" in assert_sets_are_the_postings(index)
     doc_sizes_are_fts5s(index)
+    assert "document" in counts_are_the_walks(index)
     with q.open_db(copy) as con:
         assert search_index.index_fresh(con, index)
     add_letters(copy, 20_000, 5, day=3)
     assert q.build_search_index(copy)["mode"] == "incremental"
     assert "document" in assert_sets_are_the_postings(index)  # re-picked from the rows now
     doc_sizes_are_fts5s(index)
+    counts_are_the_walks(index)
 
 
 def test_a_failed_sync_leaves_postings_and_sets_as_they_were(db, tmp_path, monkeypatch):
@@ -317,12 +321,36 @@ def test_a_failed_sync_leaves_postings_and_sets_as_they_were(db, tmp_path, monke
     assert sets_of(index) == before
     with closing(sqlite3.connect(index)) as lite:  # no length of the rolled-back rows
         assert bm25._sizes(lite, np.array([before_top + 1])).tolist() == [0]
+    counts_are_the_walks(index)  # nor counts
     with q.open_db(copy) as con:
         assert not search_index.index_fresh(con, index)  # behind the rows: never claimed
     monkeypatch.undo()
     assert q.build_search_index(copy)["mode"] == "incremental"
     assert_sets_are_the_postings(index)
     doc_sizes_are_fts5s(index)
+    counts_are_the_walks(index)
+
+
+def test_a_sync_killed_while_counting_leaves_the_counts_as_they_were(db, tmp_path, monkeypatch):
+    copy = tmp_path / "imr.duckdb"
+    shutil.copy(db, copy)
+    q.build_search_index(copy)
+    index = search_index.index_path_for(copy)
+    before = counts_are_the_walks(index)
+    add_letters(copy, 10_000, 10, day=2)
+    real = term_counts.extend
+
+    def killed(lite: sqlite3.Connection, mem: sqlite3.Connection) -> None:
+        real(lite, mem)  # the counts written, then the process dies before the commit
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(term_counts, "extend", killed)
+    with pytest.raises(KeyboardInterrupt):
+        q.build_search_index(copy)
+    assert counts_are_the_walks(index) == before
+    monkeypatch.undo()
+    assert q.build_search_index(copy)["mode"] == "incremental"
+    assert counts_are_the_walks(index) != before
 
 
 @pytest.mark.parametrize("offset", [0, 7, 10_000])
@@ -378,14 +406,68 @@ def test_bm25_in_numpy_is_fts5s_bm25_to_the_last_bit(db, text):
     assert dict(zip(table["rowid"].to_pylist(), table["score"].to_pylist(), strict=True)) == want
 
 
-def test_bm25_declines_what_it_cannot_rank_exactly(db):
+@pytest.mark.parametrize(
+    "text", ["documentation zolpidem", "zolpidem documentation", "zolpidem request treatment",
+             "documentation", "Insomnia the", "documentation documentation zolpidem"],
+)  # fmt: skip
+def test_an_and_with_frequent_words_is_ranked_in_numpy_to_the_last_bit(db, monkeypatch, text):
+    """A frequent word's counts are read from term_counts: the scores are FTS5's doubles,
+    and FTS5's bm25() is never asked (it fails here if it is)."""
+    index = search_index.index_path_for(db)
+    want = fts5_scores(index, text)
+    assert want
+    with closing(fulltext.connect(index)) as lite:
+        words = fulltext._plain_words(lite, text)
+        assert words and any(term_counts.counted(lite, w) for w in words)
+
+    def no_fts5(*args: object) -> list:
+        raise AssertionError("ranked by FTS5, not from the stored counts")
+
+    monkeypatch.setattr(fulltext, "_ranked", no_fts5)
+    fulltext._cached.cache_clear()
+    table = fulltext.match(index, text)
+    fulltext._cached.cache_clear()
+    assert dict(zip(table["rowid"].to_pylist(), table["score"].to_pylist(), strict=True)) == want
+    with q.open_db(db) as con:  # the page's order: score, then number (ties included)
+        page = q.search(con, text, q.Filters(), limit=10_000)
+    order = sorted(want, key=lambda n: (-want[n], n))
+    assert page["score"].to_list() == [want[n] for n in order]
+
+
+def counts_are_the_walks(index) -> dict[str, dict[int, float]]:
+    """Every counted word's stored counts are its fts5vocab walk over the index, row by row."""
+    out = {}
+    with closing(sqlite3.connect(index)) as lite:
+        assert term_counts.complete(lite)
+        top = lite.execute("select max(rowid) from fts").fetchone()[0]
+        every = np.arange(top + 1, dtype=np.int64)
+        assert term_counts.words(lite)
+        for word in term_counts.words(lite):
+            docs, freq = term_counts.occurrences(lite, word)
+            rows, counts = term_counts.at(lite, word, every)
+            assert rows == len(docs), word
+            assert np.flatnonzero(counts).tolist() == docs.tolist(), word
+            assert counts[docs].astype(np.float64).tolist() == freq.tolist(), word
+            out[word] = dict(zip(docs.tolist(), freq.tolist(), strict=True))
+    return out
+
+
+def test_bm25_declines_what_it_cannot_rank_exactly(db, tmp_path):
     index = search_index.index_path_for(db)
     with closing(fulltext.connect(index)) as lite:
-        assert fulltext._plain_words(lite, "documentation zolpidem") is None  # a frequent term
         assert fulltext._plain_words(lite, '"functional improvement"') is None  # a phrase
         assert fulltext._plain_words(lite, "zolp*") is None  # a prefix
     wrong = np.array(sorted(fts5_scores(index, "tramadol")), dtype=np.int64)
     assert bm25.scores(index, ["zolpidem"], wrong) is None  # hits without the word
+    every = np.arange(1, max(fts5_scores(index, "request")) + 1, dtype=np.int64)
+    assert bm25.scores(index, ["document"], every) is None  # ... a counted one (not in every row)
+    copy = tmp_path / "imr.search.sqlite"  # an index from before the counts: FTS5 ranks
+    shutil.copy(index, copy)
+    with closing(sqlite3.connect(copy)) as lite:
+        lite.execute("delete from meta where key = 'counts'")
+        lite.commit()
+        assert fulltext._plain_words(lite, "documentation zolpidem") is None
+        assert fulltext._plain_words(lite, "zolpidem") == ["zolpidem"]
 
 
 def doc_sizes_are_fts5s(index) -> None:
