@@ -180,7 +180,9 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=OUT / "big.duckdb")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="three filter combinations, 1 rep")
-    ap.add_argument("--combos", help="comma-separated subset of: " + ", ".join(COMBOS))
+    ap.add_argument(
+        "--combos", help="comma-separated subset of: " + ", ".join(COMBOS).replace("%", "%%")
+    )
     ap.add_argument("--against", type=Path, help="another project root to time alongside")
     ap.add_argument("--only", help="comma-separated query function labels (prefixes) to time")
     ap.add_argument("--label", default="", help="a note for the results section")

@@ -152,7 +152,9 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=OUT / "big.duckdb")
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="three filter combinations, 1 rep")
-    ap.add_argument("--combos", help="comma-separated subset of: " + ", ".join(COMBOS))
+    ap.add_argument(
+        "--combos", help="comma-separated subset of: " + ", ".join(COMBOS).replace("%", "%%")
+    )
     ap.add_argument("--label", default="", help="a note for the results section (e.g. before)")
     ap.add_argument("--no-search", action="store_true", help="skip search / search_count calls")
     args = ap.parse_args()
