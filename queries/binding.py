@@ -1,11 +1,11 @@
 """Bind a Filters value to a connection: WHERE text + params, with free text resolved.
 
 When `Filters.text` is set and the database has a search index beside it, the index's matching
-decision numbers (int64 `decision_no`, cached per index version and text) are registered on the
-connection as an Arrow relation for the query's duration, so every query honours the text the
-same way (stemmed words, implicit AND) through one integer semi-join; a text matching most rows
-is registered as the numbers it misses (an anti-join, far smaller). Without an index
-(in-memory or never-indexed databases) the text falls back to an ILIKE scan.
+decision numbers (cached per index version and text) become one bitstring that each row looks
+its `decision_no` up in, so every query honours the text the same way (stemmed words, implicit
+AND) without a join. The misses paths (`text_misses`) register the numbers a text in most rows
+misses as an Arrow relation instead. Without an index (in-memory or never-indexed databases)
+the text falls back to an ILIKE scan.
 """
 
 from __future__ import annotations

@@ -82,8 +82,8 @@ def summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
     with bound(con, f) as (where, params):
         if flag:
             return run(con, "summary_flagged", params, where=where, flag=flag)
-        lo, hi = run(con, "letter_span", {}).row(0)
-        if f.text and lo is not None:  # letters as bits, not a grouping of the matching rows
+        lo, hi = run(con, "letter_span", {}).row(0) if f.text else (None, None)
+        if lo is not None:  # letters as bits, not a grouping of the matching rows
             return run(con, "summary_bits", params, where=where, span=f"{int(lo)}, {int(hi)}")
         return run(con, "summary", params, where=where)
 
