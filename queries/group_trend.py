@@ -22,9 +22,13 @@ from queries.vocab import MIN_N
 OTHER = "Other groups"
 
 
-def top_groups(con: duckdb.DuckDBPyConnection, f: Filters, dimension: str, k: int) -> list[str]:
+def _check_k(k: int) -> None:
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise FilterError(f"k must be a positive integer, got {k!r}")
+
+
+def top_groups(con: duckdb.DuckDBPyConnection, f: Filters, dimension: str, k: int) -> list[str]:
+    _check_k(k)
     check_grouping(dimension)
     with bound(con, f) as (where, params):
         if (
@@ -50,6 +54,10 @@ def group_trend(
     """Per period and group (the top `k` by dated decisions, the rest as OTHER): rates with
     plain and letter-clustered 95 % intervals, `partial` periods marked. Values as text."""
     check_grain(grain)
+    check_grouping(dimension)
+    _check_k(k)
+    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
+        raise FilterError(f"min_n must be a non-negative integer, got {min_n!r}")
     out = pooled_parts(con, f, dimension, grain, k, min_n)
     if out is None:
         top = top_groups(con, f, dimension, k)
@@ -74,12 +82,7 @@ def pooled_parts(
     pooled rows (regrouped per letter). Here one pass gives every group's part sums, which
     pick the top k and are their rows (sql/group_trend_groups.sql); only the pooled rows are
     regrouped per letter. By reviewer state one pass over the per-list sums does all
-    (sql/group_trend_states.sql)."""
-    check_grouping(dimension)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise FilterError(f"k must be a positive integer, got {k!r}")
-    if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
-        raise FilterError(f"min_n must be a non-negative integer, got {min_n!r}")
+    (sql/group_trend_states.sql). The arguments are checked by group_trend."""
     if f.text:  # never whole parts (letter_part): not worth binding the text twice
         return None
     with bound(con, f) as (where, bound_params):
