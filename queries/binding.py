@@ -68,11 +68,14 @@ def bound(
 
 
 @contextmanager
-def text_misses(con: duckdb.DuckDBPyConnection, f: Filters) -> Iterator[str | None]:
+def text_misses(
+    con: duckdb.DuckDBPyConnection, f: Filters, *, above: float = fulltext.MISSES_SHARE
+) -> Iterator[str | None]:
     """The registered relation (column `rowid`) of the decision numbers `f.text` misses,
-    when the index answers the text in that form (a text in most rows); else None."""
+    when the index answers the text in that form (a text in more than `above` of the rows);
+    else None."""
     index = index_of(con) if f.text else None
-    misses = fulltext.misses(index, f.text) if index is not None else None
+    misses = fulltext.misses(index, f.text, above=above) if index is not None else None
     if misses is None:
         yield None
         return

@@ -160,22 +160,23 @@ def _ranked(index_path: str, text: str, lo: int, hi: int) -> list[tuple[int, flo
         return con.execute(sql, (match_expression(text), lo, hi)).fetchall()
 
 
-def misses(index_path: Path, text: str) -> pa.Table | None:
+def misses(index_path: Path, text: str, *, above: float = MISSES_SHARE) -> pa.Table | None:
     """For a text matching most rows: the numbers up to the index's highest that it misses.
 
     While the index is fresh every stored decision_no is at most the highest indexed one, so
     `decision_no not in misses` selects exactly the matches, and a word in 98 % of the rows
     joins 60 k numbers instead of 3.3 M (a hash table 50x smaller). None when the matches are
-    the smaller set."""
-    return _misses(str(index_path), _version(index_path), text)
+    the smaller set, or when they are at most `above` of the numbers (a caller whose bitstring
+    path is cheaper up to a higher share asks for the misses only above it)."""
+    return _misses(str(index_path), _version(index_path), text, above)
 
 
 @lru_cache(maxsize=CACHED_MATCHES)
-def _misses(index_path: str, version: tuple[int, int], text: str) -> pa.Table | None:
+def _misses(index_path: str, version: tuple[int, int], text: str, above: float) -> pa.Table | None:
     hits = _hits(index_path, version, text)
     with closing(connect(Path(index_path))) as con:
         top = con.execute(render(SQLITE_SQL_DIR, "fts_top")).fetchall()[0][0] or 0
-    if len(hits) <= top * MISSES_SHARE:
+    if len(hits) <= top * max(above, MISSES_SHARE):
         return None
     mask = np.ones(top + 1, dtype=bool)
     mask[0] = False
