@@ -30,7 +30,6 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from queries import fresh_bytes
 from queries.binding import bound, registered
 from queries.connection import THREADS, db_path_of, db_version, index_path_for
 from queries.filters import FilterError, Filters
@@ -126,28 +125,9 @@ def export_bytes(
     con: duckdb.DuckDBPyConnection, f: Filters, fmt: str = "csv", *, bom: bool = False
 ) -> tuple[bytes, dict]:
     """The exported file's bytes and its manifest (for a download button)."""
-    if fmt != "csv":
-        sink = io.BytesIO()
-        manifest = _write(con, f, sink, fmt, bom)
-        return sink.getvalue(), manifest
-    chunks = _Chunks()
-    manifest = _write(con, f, chunks, fmt, bom)
-    return chunks.joined(), manifest
-
-
-class _Chunks:
-    """A sink that keeps what is written (pyarrow buffers are kept, not copied) and joins it
-    once into a `bytes` of the exact size: the one copy a download button needs."""
-
-    def __init__(self) -> None:
-        self._parts: list[bytes | pa.Buffer] = []
-
-    def write(self, data: bytes | pa.Buffer) -> int:
-        self._parts.append(data)
-        return len(data)
-
-    def joined(self) -> bytes:
-        return fresh_bytes.joined(self._parts)
+    sink = io.BytesIO()
+    manifest = _write(con, f, sink, fmt, bom)
+    return sink.getvalue(), manifest
 
 
 def _write(con: duckdb.DuckDBPyConnection, f: Filters, sink: BinaryIO, fmt: str, bom: bool) -> dict:
