@@ -6,7 +6,7 @@ order by position in Arrow (`take`): DuckDB sorting the joined ~3 kB rows cost a
 fetching them. A larger export streams from DuckDB's own join and sort (export.sql) as Arrow
 batches, so millions of rows never sit in Python memory whole. Both give the same bytes. CSV
 parts are placed and encoded on a small thread pool (pyarrow releases the GIL), each into one
-buffer sized in advance, and written in order.
+buffer sized in advance (memory from the system allocator: see POOL), and written in order.
 """
 
 from __future__ import annotations
@@ -40,6 +40,12 @@ FORMATS = ("csv", "parquet")
 BATCH_ROWS = 16_384  # small enough that two encoder threads share a 65k-row export
 FETCH_ROWS = 100_000  # up to this many rows (~300 MB of Arrow) take the keys-first path
 BOM = b"\xef\xbb\xbf"  # lets Excel read the CSV as UTF-8
+# The rows placed in order and their CSV are ~380 MB of short-lived memory per 65k-row export.
+# pyarrow's default pool (mimalloc) backs blocks that large with 2 MB huge pages; on a VM that
+# hands free 2 MB blocks back to its host (free page reporting, as on the bench machine), each
+# such page may have to be brought back by the host on first touch, and the export's kernel
+# time spread 0.3-3.3 s. The system allocator's 4 kB pages fault more often but evenly.
+POOL: pa.MemoryPool = pa.system_memory_pool()
 
 
 def manifest_path(path: str | Path) -> Path:
@@ -182,8 +188,8 @@ def _fetched_in_order(
 
     def placed(start: int) -> pa.RecordBatch:
         rows_l, rows_d = at_l.slice(start, BATCH_ROWS), at_d.slice(start, BATCH_ROWS)
-        columns = [c.take(rows_l) for c in letters.columns]
-        columns += [c.take(rows_d) for c in decisions.columns]
+        columns = [pc.take(c, rows_l, memory_pool=POOL) for c in letters.columns]
+        columns += [pc.take(c, rows_d, memory_pool=POOL) for c in decisions.columns]
         return pa.RecordBatch.from_arrays(columns, schema=schema)
 
     return schema, [partial(placed, start) for start in range(0, keys.num_rows, BATCH_ROWS)]
@@ -231,7 +237,7 @@ def _encode_csv(batch: pa.RecordBatch, *, header: bool) -> pa.Buffer:
     again), so the rows go into one buffer sized for the most they can take instead."""
     options = pacsv.WriteOptions(include_header=header)
     if not header:
-        room = pa.allocate_buffer(_csv_size_bound(batch))
+        room = pa.allocate_buffer(_csv_size_bound(batch), memory_pool=POOL)
         out = pa.FixedSizeBufferWriter(room)
         try:
             pacsv.write_csv(batch, out, options)
