@@ -1,12 +1,14 @@
 -- clustered_rates' corrections for a text in most rows: the part sums (clustered_part_counts
--- .sql, clustered_part_state_counts.sql) are taken without the text, over whole parts; the
--- search index gives the few decision numbers the text misses ({misses}). Only the (group,
+-- .sql, clustered_part_state_counts.sql) are taken without the text, over whole parts;
+-- {missed} holds the rows of decision_facts the text misses (queries/missed_rows.py, kept per
+-- text), {where} the other filters. Only the (group,
 -- letter) pairs holding a missed row change: each loses its missed rows (m of them, mk
 -- overturned), so its n and k become n - m and k - mk, and it leaves its group when n = m.
 -- The sums of n, k, k^2, kn, n^2 and the letter count are additive over pairs, so adding
 -- (new - old) for these pairs gives the sums under the text, grouping only the missed rows.
 -- A pair's n and k are its part's ({part_n}, {part_k}), times the times its letter's state
--- list maps to the group (the unnest repeats a row that many times: rows / distinct items).
+-- list maps to the group ({repeats}: the unnest repeats a row that many times, rows / distinct
+-- items; 1 without an unnest).
 -- Rows of a pooled group ({pooled}) are left to the per-letter grouping.
 select
     {names},
@@ -22,13 +24,13 @@ from (
         letter_no,
         count(*)::bigint as m,
         count(*) filter (where overturned)::bigint as mk,
-        count(*) // count(distinct item_no) * any_value(part_n)::bigint as n,
-        count(*) // count(distinct item_no) * any_value(part_k)::bigint as k
+        {repeats} * any_value(part_n)::bigint as n,
+        {repeats} * any_value(part_k)::bigint as k
     from (
         select {keys}, letter_no, item_no, overturned, {part_n} as part_n, {part_k} as part_k
         from (
-            select *{expand} from filtered
-            where decision_no in (select rowid from {misses})
+            select *{expand} from {missed} as items
+            where {where}
         ) as missed
         where {dated} and not ({pooled})
     ) as rows
