@@ -135,7 +135,8 @@ def _rates(
         repeats = "count(*) // count(distinct item_no)" if expand else "1"
         fixes = render(
             SQL_DIR, "clustered_miss_counts", expand=expand, pooled=pooled, missed=missed_rows,
-            where=where, repeats=repeats, part_n=part.items, part_k=part.overturned, **frame,
+            where=where, repeats=repeats, single="false" if expand else "part_n = 1",
+            part_n=part.items, part_k=part.overturned, **frame,
         )  # fmt: skip
         counts = f"select * from ({counts}) union all by name select * from ({fixes})"
         hit = f"decision_no not in (select decision_no from {missed_rows})"
