@@ -27,15 +27,21 @@ import pyarrow as pa
 from common.sqlfiles import render
 from queries.binding import index_of, registered, text_misses
 from queries.connection import SQL_DIR, db_path_of, db_version
-from queries.derived import FACTS, agreement_label, items_sql
+from queries.derived import FACTS, items_sql
 from queries.filters import Filters
 from queries.letter_rows import Part, letter_part
 
 CACHED = 4
 _cache: OrderedDict[tuple, pa.Table] = OrderedDict()
 _lock = threading.Lock()  # the app's sessions share the process
-# The columns a letter part is cut by, beside the letter (PART_FIELDS in letter_rows.py).
-_PART_KEYS = {"letter": "", "category": ", service_category", "partly": ", partly_authorized"}
+# The columns a letter part is cut by, beside the letter (PART_FIELDS in letter_rows.py; the
+# agreement label is decision_facts' stored column).
+_PART_COLUMNS = {
+    "letter": (), "category": ("service_category",), "partly": ("partly_authorized",),
+    "agreement": ("guideline_agreement",),
+    "category_partly": ("service_category", "partly_authorized"),
+    "category_agreement": ("service_category", "guideline_agreement"),
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,7 @@ def gone_parts(
     part = letter_part(con, m.others, where, *keys)
     if part is None:
         return None
-    key = _PART_KEYS.get(part.name, f", {agreement_label()}")
+    key = "{" + ", ".join(f"'{c}': {c}" for c in ("letter_no", *_PART_COLUMNS[part.name])) + "}"
     sql = render(SQL_DIR, "missed_parts", missed=m.rows, where=where, part_key=key,
                  first=part.first, part_items=part.items)  # fmt: skip
     return part, f"({sql})"
