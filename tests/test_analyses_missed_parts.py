@@ -1,8 +1,8 @@
-"""The parts a text in most rows misses entirely (sql/missed_parts.sql, stop 22: one-item parts
-read directly, the others counted per part and kept by a semi-join on the letter and the part's
-fields) and the clustered corrections read off the missed rows kept per text
-(sql/clustered_miss_counts.sql). Every part kind is reached, including the two-field parts
-(one category by side, one category by agreement), each against the general path and against
+"""Stop 22's text paths. The parts a text matches (queries/part_hits.py: the first rows of the
+parts with a match, one bit per decision number) for timeliness, case outcomes and items per
+letter, at every part kind, including the two-field parts (one category by side, one category
+by agreement) and a text in few rows; and the clustered corrections read off the missed rows
+kept per text (sql/clustered_miss_counts.sql). Each against the general path and against
 polars on the raw rows the index matches, and each path is checked to be taken."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 import queries as q
-from queries import case_level, clustered, fulltext, missed_rows
+from queries import case_level, clustered, fulltext, missed_rows, part_hits
 from queries.binding import index_of
 from queries.filters import Filters
 from tests.analysesdb import (
@@ -28,7 +28,7 @@ timeliness = importlib.import_module("queries.timeliness")  # the package re-exp
 WORD = "documentation"  # in ~60 % of the rows of the test data: the index answers with misses
 PHARMA = ("Pharmaceuticals",)
 
-# (other filters, grouping) -> the part gone_parts must pick
+# (other filters, grouping) -> the part part_hits.matched must pick
 PARTS = {
     "letter": ({}, None),
     "category": ({"service_category": PHARMA}, None),
@@ -58,23 +58,24 @@ def hits(db):
 
 
 def _spy_parts(monkeypatch, module) -> list[str]:
-    """The part names gone_parts answered with, as `module` calls it."""
+    """The part names part_hits.matched answered with, as `module` calls it."""
     taken: list[str] = []
-    real = missed_rows.gone_parts
+    real = part_hits.matched
 
     def spy(*a):
         out = real(*a)
-        taken.append(out[0].name if out else "none")
+        taken.append(out.part.name if out else "none")
         return out
 
-    monkeypatch.setattr(module, "gone_parts", spy)
+    monkeypatch.setattr(module, "matched", spy)
     return taken
 
 
+@pytest.mark.parametrize("word", [WORD, "a"])  # ~60 % and ~30 % of the rows
 @pytest.mark.parametrize("part", list(PARTS))
-def test_every_part_kind_is_taken_and_equals_the_general_path(db, monkeypatch, part):
+def test_every_part_kind_is_taken_and_equals_the_general_path(db, monkeypatch, part, word):
     others, by = PARTS[part]
-    f = Filters(text=WORD, **others)
+    f = Filters(text=word, **others)
     taken = _spy_parts(monkeypatch, timeliness)
     calls = [lambda con: timeliness.timeliness(con, f, by=by),
              lambda con: timeliness.timeliness(con, f, grain="year", by=by)]  # fmt: skip
@@ -82,7 +83,7 @@ def test_every_part_kind_is_taken_and_equals_the_general_path(db, monkeypatch, p
         calls.append(lambda con: case_level.case_outcomes(con, f, "year"))
         calls.append(lambda con: case_level.items_per_letter(con, f))
     assert_fast_paths_equal_the_general_path(db, calls, monkeypatch)
-    assert taken[:2] == [part, part]  # the fast run subtracted this kind of part
+    assert taken[:2] == [part, part]  # the fast run read this kind of part's first rows
 
 
 @pytest.mark.parametrize("part", ["category_partly", "category_agreement", "agreement"])
