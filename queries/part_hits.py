@@ -62,17 +62,25 @@ def first_of(con: duckdb.DuckDBPyConnection, part: Part) -> np.ndarray | None:
         if key in _first_of:
             _first_of.move_to_end(key)
             return _first_of[key]
-    cols = PART_COLUMNS[part.name]
-    on = " and ".join(f"p.{c} is not distinct from r.{c}" for c in ("letter_no", *cols))
-    sql = render(SQL_DIR, "part_first_rows", first=part.first, on=on,
-                 cols="".join(f", {c}" for c in cols))  # fmt: skip
-    numbers, firsts = (np.asarray(c) for c in con.sql(sql).fetchnumpy().values())
-    out = np.zeros(int(numbers.max()) + 1 if len(numbers) else 1, dtype=np.int64)
-    out[numbers] = firsts
+    out = _first_rows(con, part)
+    if out is None:
+        return None
     with _lock:
         _first_of[key] = out
         while len(_first_of) > CACHED:
             _first_of.popitem(last=False)
+    return out
+
+
+def _first_rows(con: duckdb.DuckDBPyConnection, part: Part) -> np.ndarray | None:
+    """first_of's array (sql/part_first_rows.sql); None when two parts share a hash."""
+    cols = "".join(f", {c}" for c in PART_COLUMNS[part.name])
+    got = con.sql(render(SQL_DIR, "part_first_rows", first=part.first, cols=cols)).fetchnumpy()
+    numbers, firsts = np.asarray(got["decision_no"]), np.asarray(got["first_no"])
+    if len(numbers) == 0 or len(numbers) != int(got["rows"][0]):
+        return None
+    out = np.zeros(int(numbers.max()) + 1, dtype=np.int64)
+    out[numbers] = firsts
     return out
 
 
