@@ -7,7 +7,7 @@ matches; when the other filters and the grouping select whole parts, that is "th
 hit". Without this, a text in 10-90 % of the rows regroups ~1-3 M matching rows per letter, or
 (above half) counts the parts it misses entirely. Here the index's matches are mapped to their
 parts' first rows in numpy (`first_of`: each decision number's part's first row, kept per
-database version and part kind, ~13 MB each at full scale), and the first rows whose bit is set
+database version and part kind, 13 MB each at full scale), and the first rows whose bit is set
 are the matching parts.
 """
 
@@ -79,7 +79,8 @@ def _first_rows(con: duckdb.DuckDBPyConnection, part: Part) -> np.ndarray | None
     numbers, firsts = np.asarray(got["decision_no"]), np.asarray(got["first_no"])
     if len(numbers) == 0 or len(numbers) != int(got["rows"][0]):
         return None
-    out = np.zeros(int(numbers.max()) + 1, dtype=np.int64)
+    top = int(numbers.max())
+    out = np.zeros(top + 1, dtype=np.int32 if top < 2**31 else np.int64)  # (13 MB at 3.3 M)
     out[numbers] = firsts
     return out
 
