@@ -12,25 +12,22 @@ from queries.clustered import clustered_difference, clustered_rate_by
 from queries.filters import Filters
 from queries.grouping import mark_partial, period_sql, span
 from queries.letter_rows import first_row
-from queries.missed_rows import gone_parts, missed
+from queries.part_hits import matched
 from queries.runner import run
 from queries.vocab import MIN_N
 
-_NO_ROWS = "(select * from filtered where false)"
 # Case outcomes in the order a reader scans them (all upheld -> all overturned).
 OUTCOME_ORDER = ("Upheld", "Partially Overturned", "Overturned")
 
 
-def _keys(
-    first: str | None, grain: str | None, sized: bool = False, gone: str = _NO_ROWS
-) -> dict[str, str]:
+def _keys(first: str | None, grain: str | None, sized: bool = False) -> dict[str, str]:
     """Grouping fragments, and which CTE gives one row per matching letter (see the SQL):
-    `first` as `first_row`; `gone` the first rows that count -1 (queries/missed_rows.py).
+    `first` as `first_row` (or the first rows of the parts a text matches).
     `sized`: items_per_letter, whose whole-letter path counts rows, a part's its item count."""
     per_letter = "grouped_letters" if first is None else "first_items"
     if sized and first is not None and first != "item_no = 1":
         per_letter = "part_items"
-    out = {"per_letter": per_letter, "first": first or "false", "gone": gone}
+    out = {"per_letter": per_letter, "first": first or "false"}
     if grain is None:
         return {"keys": "'all' as scope", "names": "scope", "dated": "", **out}
     return {"keys": f"{period_sql(grain)} as period", "names": "period",
@@ -45,17 +42,15 @@ def _letters(
     extra: dict[str, object],
     sized: bool = False,
 ) -> pl.DataFrame:
-    """Run `name` per letter: under a text in most rows, the other filters' parts less those
-    the text misses entirely (queries/missed_rows.py) when the other filters select whole
-    parts; else one row per matching letter as `first_row` allows."""
+    """Run `name` per letter: under a text, when the other filters select whole parts, their
+    first rows whose part the text matches (queries/part_hits.py); else one row per matching
+    letter as `first_row` allows."""
     out = None
-    with missed(con, f) as m:
-        if m is not None:
-            with bound(con, m.others) as (where, params):
-                if (gone := gone_parts(con, m, where)) is not None:
-                    part, rows = gone
-                    out = run(con, name, {**params, **extra}, where=where,
-                              **_keys(part.first, grain, sized, rows))  # fmt: skip
+    if f.text:
+        with bound(con, f.replace(text=None)) as (where, params):
+            if (hit := matched(con, f, where)) is not None:
+                out = run(con, name, {**params, **hit.params, **extra}, where=hit.where(where),
+                          **_keys(hit.part.first, grain, sized))  # fmt: skip
     if out is None:
         with bound(con, f) as (where, params):
             out = run(con, name, {**params, **extra}, where=where,

@@ -15,12 +15,13 @@ import duckdb
 import polars as pl
 
 from common.sqlfiles import render
-from queries.binding import bound, text_misses
+from queries.binding import bound
 from queries.connection import SQL_DIR
 from queries.derived import FACTS, items_sql
 from queries.filters import FilterError, Filters
 from queries.grouping import key_sql, mark_partial, period_sql, span
 from queries.letter_rows import Part, letter_part
+from queries.missed_rows import Missed, missed
 from queries.runner import run
 from queries.stats import chi2_p, fisher_exact_p, newcombe_diff
 from queries.vocab import MIN_N
@@ -48,8 +49,8 @@ def clustered_rate_by(
     if grain is not None:
         period_sql(grain)
     query = _Query(dimension, grain, min_n, top, other)
-    with text_misses(con, f) as misses:  # a text in most rows: the numbers it misses
-        out = None if misses is None else _with_misses(con, f.replace(text=None), query, misses)
+    with missed(con, f) as m:  # a text in most rows: the rows it misses
+        out = None if m is None else _with_misses(con, m, query)
         if out is None:
             with bound(con, f) as (where, bound_params):
                 out = _rates(con, letter_part(con, f, where, dimension), where, bound_params,
@@ -97,16 +98,16 @@ class _Query:
                 "other_keys": other_keys, "order": order, "params": params}  # fmt: skip
 
 
-def _with_misses(
-    con: duckdb.DuckDBPyConnection, others: Filters, query: _Query, misses: str
-) -> pl.DataFrame | None:
-    """A text in most rows on top of `others`, which select whole parts: the parts' sums
-    without the text, corrected for the pairs with missed rows; None when they do not."""
-    with bound(con, others) as (where, bound_params):
-        part = letter_part(con, others, where, query.dimension)
+def _with_misses(con: duckdb.DuckDBPyConnection, m: Missed, query: _Query) -> pl.DataFrame | None:
+    """A text in most rows on top of the other filters (`m.others`), which select whole parts:
+    the parts' sums without the text, corrected for the pairs with missed rows (read from the
+    missed rows kept per text, queries/missed_rows.py: no semi-join over every row); None when
+    they do not select whole parts."""
+    with bound(con, m.others) as (where, bound_params):
+        part = letter_part(con, m.others, where, query.dimension)
         if part is None:
             return None
-        return _rates(con, part, where, bound_params, query, misses)
+        return _rates(con, part, where, bound_params, query, m.rows)
 
 
 def _rates(
@@ -115,10 +116,11 @@ def _rates(
     where: str,
     bound_params: dict[str, object],
     query: _Query,
-    misses: str | None = None,
+    missed_rows: str | None = None,
 ) -> pl.DataFrame:
-    """clustered_rates.sql over `where`: the part sums (plus the misses' corrections) and the
-    per-letter grouping of what they leave."""
+    """clustered_rates.sql over `where`: the part sums (plus the corrections for the rows a
+    text misses, `missed_rows`: their registered relation) and the per-letter grouping of what
+    they leave."""
     q = query.fragments(con, where)
     frame, expand, pooled = q["frame"], q["expand"], q["pooled"]
     if part is None:  # every row grouped per letter
@@ -128,13 +130,16 @@ def _rates(
     else:
         counts = _part_counts(part, frame, expand, pooled)
     hit = "true"
-    if misses is not None and part is not None:
+    if missed_rows is not None and part is not None:
+        # each row once per pair unless a state list repeats a state (the unnest)
+        repeats = "count(*) // count(distinct item_no)" if expand else "1"
         fixes = render(
-            SQL_DIR, "clustered_miss_counts", expand=expand, pooled=pooled, misses=misses,
+            SQL_DIR, "clustered_miss_counts", expand=expand, pooled=pooled, missed=missed_rows,
+            where=where, repeats=repeats, single="false" if expand else "part_n = 1",
             part_n=part.items, part_k=part.overturned, **frame,
         )  # fmt: skip
         counts = f"select * from ({counts}) union all by name select * from ({fixes})"
-        hit = f"decision_no not in (select rowid from {misses})"
+        hit = f"decision_no not in (select decision_no from {missed_rows})"
     return run(
         con, "clustered_rates", {**bound_params, **q["params"]},
         where=where, expand=expand, order=q["order"], pooled=pooled, part_counts=counts,

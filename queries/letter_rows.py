@@ -73,6 +73,15 @@ PART_FIELDS = {
     frozenset({"service_category", "guideline_agreement"}): "category_agreement",
 }
 
+# The columns a letter part is cut by, beside the letter (PART_FIELDS above; the
+# agreement label is decision_facts' stored column).
+PART_COLUMNS = {
+    "letter": (), "category": ("service_category",), "partly": ("partly_authorized",),
+    "agreement": ("guideline_agreement",),
+    "category_partly": ("service_category", "partly_authorized"),
+    "category_agreement": ("service_category", "guideline_agreement"),
+}  # fmt: skip
+
 
 def letter_part(
     con: duckdb.DuckDBPyConnection, f: Filters, where: str, *keys: str | None

@@ -1,16 +1,17 @@
 """The rows a text in most rows misses: what the analyses subtract instead of re-scanning.
 
 A word in 98 % of the rows (`binding.text_misses`) leaves a few tens of thousands of rows out.
-Counts, histograms of integer days and O/E sums are additive, so an analysis under such a text
-is its answer over the other filters (the fast whole-letter or per-part paths, see
-queries/letter_rows.py) less the answer over what the text takes away: the missed rows
-themselves for per-decision counts, or, for per-letter counts, the parts of letters whose
-every selected item is missed (sql/missed_parts.sql). Regrouping ~3.3 M matching rows per
-letter (0.5-1 s at full scale) becomes one pass over the other filters' rows.
+Counts and O/E sums are additive, so an analysis under such a text is its answer over the other
+filters (the fast whole-letter or per-part paths, see queries/letter_rows.py) less the answer
+over the missed rows: standardisation (every missed row counts -1 in its cell) and the
+letter-clustered intervals (clustered_miss_counts.sql corrects the (group, letter) pairs that
+hold missed rows). Case outcomes, items per letter and timeliness need only whether a part has
+a match, at any share of rows: queries/part_hits.py.
 
 Fetching the missed rows is a semi-join over every row (~50 ms at full scale); a page asks
 several analyses under the same text, so they are kept per database version, index version
-and text (a few MB), as the index keeps its match sets.
+and text (a few MB at 98 %, ~10^6 rows for a text in 75 % of the rows), as the index keeps
+its match sets.
 """
 
 from __future__ import annotations
@@ -27,15 +28,12 @@ import pyarrow as pa
 from common.sqlfiles import render
 from queries.binding import index_of, registered, text_misses
 from queries.connection import SQL_DIR, db_path_of, db_version
-from queries.derived import FACTS, agreement_label, items_sql
+from queries.derived import FACTS, items_sql
 from queries.filters import Filters
-from queries.letter_rows import Part, letter_part
 
 CACHED = 4
 _cache: OrderedDict[tuple, pa.Table] = OrderedDict()
 _lock = threading.Lock()  # the app's sessions share the process
-# The columns a letter part is cut by, beside the letter (PART_FIELDS in letter_rows.py).
-_PART_KEYS = {"letter": "", "category": ", service_category", "partly": ", partly_authorized"}
 
 
 @dataclass(frozen=True)
@@ -86,18 +84,3 @@ def missed(con: duckdb.DuckDBPyConnection, f: Filters) -> Iterator[Missed | None
         return
     with registered(con, table) as name:
         yield Missed(f.replace(text=None), name)
-
-
-def gone_parts(
-    con: duckdb.DuckDBPyConnection, m: Missed, where: str, *keys: str | None
-) -> tuple[Part, str] | None:
-    """(The part the other filters and `keys` select whole, a subquery of the first rows of
-    those parts that the text misses entirely), or None when no part is selected whole.
-    `where`: the other filters' WHERE."""
-    part = letter_part(con, m.others, where, *keys)
-    if part is None:
-        return None
-    key = _PART_KEYS.get(part.name, f", {agreement_label()}")
-    sql = render(SQL_DIR, "missed_parts", missed=m.rows, where=where, part_key=key,
-                 first=part.first, part_items=part.items)  # fmt: skip
-    return part, f"({sql})"

@@ -14,7 +14,7 @@ from queries.binding import bound
 from queries.filters import Filters
 from queries.grouping import key_sql, mark_partial, period_sql, span
 from queries.letter_rows import first_row
-from queries.missed_rows import gone_parts, missed
+from queries.part_hits import matched
 from queries.runner import run
 
 MEASURES = {
@@ -35,13 +35,12 @@ def timeliness(
 
     With neither `grain` nor `by`: one row per measure (`scope` = 'all').
     """
-    with missed(con, f) as m:
-        if m is not None:
-            with bound(con, m.others) as (where, params):
-                if (gone := gone_parts(con, m, where, by)) is not None:
-                    part, rows = gone
-                    out = _run(con, params, where, grain, by, part.first, rows)
-                    return mark_partial(out, grain, *span(con, f)) if grain else out
+    if f.text:  # the first rows of the whole parts the text matches (queries/part_hits.py)
+        with bound(con, f.replace(text=None)) as (where, params):
+            if (hit := matched(con, f, where, by)) is not None:
+                out = _run(con, {**params, **hit.params}, hit.where(where), grain, by,
+                           hit.part.first)  # fmt: skip
+                return mark_partial(out, grain, *span(con, f)) if grain else out
     with bound(con, f) as (where, params):
         out = _run(con, params, where, grain, by, first_row(con, f, where, by))
     return mark_partial(out, grain, *span(con, f)) if grain else out
@@ -54,10 +53,9 @@ def _run(
     grain: str | None,
     by: str | None,
     first: str | None,
-    gone: str = "(select * from filtered where false)",
 ) -> pl.DataFrame:
-    """timeliness.sql with its fragments: `first` as `first_row`, `gone` the rows that count
-    -1 (queries/missed_rows.py; none by default)."""
+    """timeliness.sql with its fragments: `first` as `first_row` (or the first rows of the
+    parts a text matches, queries/part_hits.py)."""
     keys, names, expand, join = [], [], "", ""
     if grain is not None:
         keys.append(f"{period_sql(grain)} as period")
@@ -76,7 +74,7 @@ def _run(
     return run(
         con, "timeliness", params,
         where=where, keys=", ".join(keys), names=", ".join(names), expand=expand, join=join,
-        dated="decision_date is not null" if grain else "true", gone=gone,
+        dated="decision_date is not null" if grain else "true",
         letter_rows="first_items" if first else "letter_groups", first=first or "false",
         order=", ".join([*names, "measure"]),
     )  # fmt: skip

@@ -163,8 +163,10 @@ def assert_fast_paths_equal_the_general_path(db: Path, calls, monkeypatch) -> No
         monkeypatch.setattr(group_trend, "pooled_parts", lambda *a, **k: None)
         for module in (case_level, timeliness):
             monkeypatch.setattr(module, "first_row", lambda *a, **k: None)
-        for module in (case_level, timeliness, standardised):
+        for module in (clustered, standardised):
             monkeypatch.setattr(module, "missed", _no_missed_rows)
+        for module in (case_level, timeliness):
+            monkeypatch.setattr(module, "matched", lambda *a, **k: None)
         slow = [call(con) for call in calls]
     finally:
         con.close()

@@ -1,5 +1,6 @@
-"""A text in most rows (queries/missed_rows.py): timeliness, case outcomes, items per letter
-and standardisation answered as the other filters' answer less what the text misses. Each is
+"""A text in most rows: standardisation answered as the other filters' answer less what the text
+misses (queries/missed_rows.py), timeliness, case outcomes and items per letter from the first
+rows of the parts it matches (queries/part_hits.py). Each is
 checked against the general path (the same query with the shortcut refused) and against polars
 on the raw rows the search index matches, on a database whose state lists sometimes name a
 state twice (a letter counts once per state in timeliness; standardisation counts per listing).
@@ -13,7 +14,7 @@ import polars as pl
 import pytest
 
 import queries as q
-from queries import case_level, fulltext, missed_rows
+from queries import case_level, fulltext, missed_rows, part_hits
 from queries.binding import index_of
 from queries.filters import Filters
 from tests.analysesdb import (
@@ -86,12 +87,12 @@ def calls(f: Filters) -> list:
 def test_missed_rows_paths_equal_the_general_path(db, monkeypatch, case):
     f = Filters(text=WORD, **OTHERS[case])
     taken = []
-    real = missed_rows.gone_parts
-    monkeypatch.setattr(timeliness, "gone_parts", lambda *a: taken.append(1) or real(*a))
+    real = part_hits.matched
+    monkeypatch.setattr(timeliness, "matched", lambda *a: taken.append(1) or real(*a))
     with q.open_db(db) as con, missed_rows.missed(con, f) as m:
         assert m is not None and m.others == Filters(**OTHERS[case])
     assert_fast_paths_equal_the_general_path(db, calls(f), monkeypatch)
-    assert taken  # the subtracting path answered
+    assert taken  # the matched parts' path answered (queries/part_hits.py)
 
 
 def test_timeliness_under_the_text_matches_polars(db, hits, spans):

@@ -4,21 +4,14 @@
 -- (key, outcome) pair appears, zero-filled. {per_letter} names the CTE that gives one row per
 -- matching letter (queries/letter_rows.py): `first_items` when the filters select whole
 -- letters or one whole part of each ({first}: item 1, or the part's first row: no regrouping
--- of every item), else `grouped_letters`. Under a text in most rows, {where} holds the other
--- filters and `gone` the first rows of the parts the text misses entirely
--- (sql/missed_parts.sql): they count -1 (counts add up). Otherwise `gone` has no rows.
+-- of every item), else `grouped_letters`. Under a text, {where} may keep only the first rows
+-- of the parts the text matches (queries/part_hits.py): `first_items` reads them.
 with filtered as (
     select * from ({items}) as items where {where}
 ),
 
-gone as (
-    select * from {gone} as gone
-),
-
 first_items as (
     select letter_no, decision_date, case_outcome, 1 as w from filtered where {first}
-    union all
-    select letter_no, decision_date, case_outcome, -1 as w from gone
 ),
 
 grouped_letters as (

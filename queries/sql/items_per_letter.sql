@@ -6,15 +6,10 @@
 -- than one when it has an item 2 (one scan, no regrouping, no join); `part_items` when the
 -- filters select one whole part of each letter on decision_facts ({first}: its first row,
 -- which carries the letter's item count); else `grouped_letters` (distinct matching letters,
--- their item_count from `letters`). Under a text in most rows, {where} holds the other filters
--- and `gone` the first rows of the parts the text misses entirely (sql/missed_parts.sql):
--- `part_items` counts them -1 (counts add up). Otherwise `gone` has no rows.
+-- their item_count from `letters`). Under a text, {where} may keep only the first rows of the
+-- parts the text matches (queries/part_hits.py): `part_items` reads them.
 with filtered as (
     select * from ({items}) as items where {where}
-),
-
-gone as (
-    select * from {gone} as gone
 ),
 
 first_items as (
@@ -32,16 +27,11 @@ part_items as (
     -- item count
     select
         {keys},
-        sum(w)::bigint as letters,
-        sum(w * letter_items) as items,
-        coalesce(sum(w) filter (where letter_items > 1), 0)::bigint as multi_item_letters
-    from (
-        select *, 1 as w from filtered where {first}
-        union all by name
-        select *, -1 as w from gone
-    ) as parts {dated}
+        count(*)::bigint as letters,
+        sum(letter_items) as items,
+        count(*) filter (where letter_items > 1)::bigint as multi_item_letters
+    from (select * from filtered where {first}) as parts {dated}
     group by all
-    having sum(w) <> 0
 ),
 
 per_letter as (

@@ -10,10 +10,8 @@
 -- {letter_rows} names the CTE giving one row per (group, letter) (queries/letter_rows.py):
 -- `first_items` when the filters and keys select whole letters, or whole parts of letters
 -- ({first}: a letter's item 1, or its part's first row on decision_facts: no regrouping of
--- every item), else `letter_groups` (distinct matching letters). Under a text in most rows,
--- {where} holds the other filters and `gone` the first rows of the parts the text misses
--- entirely (sql/missed_parts.sql): they count -1, so the histograms below are the other
--- filters' less theirs (exact: counts add up). Otherwise `gone` has no rows.
+-- every item), else `letter_groups` (distinct matching letters). Under a text, {where} may
+-- keep only the first rows of the parts the text matches (queries/part_hits.py).
 -- By reviewer state on the first rows, rows carry their state list's number ({keys} has
 -- `state_set`) and the joint histogram is per list first, then per state through
 -- state_set_members ({join}; each state once per list): no list functions over 1.7 M rows.
@@ -23,10 +21,6 @@ with filtered as (
 
 expanded as (
     select *{expand} from filtered
-),
-
-gone as (
-    select *{expand} from {gone} as gone
 ),
 
 letter_groups as (
@@ -43,12 +37,6 @@ first_items as (
         1 as w
     from expanded
     where {first} and {dated}
-    union all
-    select
-        {keys}, letter_no, decision_date, date_assigned, ur_denial_date, application_received,
-        -1 as w
-    from gone
-    where {dated}
 ),
 
 spans as (
