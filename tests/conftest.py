@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests import dbcache
 from tests.paths import REAL_LETTERS, SEED_LETTER, SHARED
 from tests.plumber_cache import read_or_write
 
@@ -28,6 +29,8 @@ def pytest_configure(config: pytest.Config) -> None:
             f"The 40 real letters and the seed letter are expected in {SHARED} "
             "(the shared/ folder beside this repository)."
         )
+    # Databases several modules build alike are built once per run (tests/dbcache.py).
+    dbcache.run_folder = lambda: _shared_root(config._tmp_path_factory)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -90,9 +93,13 @@ def apptest_waits_without_polling() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def real_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 40 real letters ingested once per test session (read it; do not write to it)."""
+    return _ingest_real_letters(tmp_path_factory.mktemp("real") / "imr.duckdb")
+
+
+@dbcache.once_per_run  # one ingest per run, not one per xdist worker
+def _ingest_real_letters(db: Path) -> Path:
     from imr.ingest_run import ingest_and_refresh
 
-    db = tmp_path_factory.mktemp("real") / "imr.duckdb"
     summary = ingest_and_refresh([REAL_LETTERS], db, workers=1)
     assert summary.added == 40, summary
     return db
