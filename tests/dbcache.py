@@ -48,6 +48,8 @@ def once_per_run(build: Callable[..., Path]) -> Callable[..., Path]:
         with (folder / "lock").open("w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be building it now
             if not (folder / "done").exists():
+                for name, _ in _files(source):  # what a failed build left
+                    (folder / name).unlink(missing_ok=True)
                 build(source, *args, **kwargs)
                 (folder / "done").touch()
         path.parent.mkdir(parents=True, exist_ok=True)
