@@ -27,6 +27,7 @@ from statsmodels.stats.proportion import proportion_confint
 import queries as q
 from queries import case_level, clustered
 from queries.derived import refresh_derived
+from tests.dbcache import once_per_run
 from tests.querydb import SCHEMA, expected_items, insert, make_rows
 
 
@@ -56,6 +57,7 @@ def make_analysis_rows(n_letters: int = 500, seed: int = 11) -> tuple[list, list
     return letters, items
 
 
+@once_per_run
 def build_analyses_db(path: Path, *, derived: bool = True) -> Path:
     with duckdb.connect(str(path)) as con:
         con.sql(SCHEMA.read_text("utf-8"))
@@ -175,6 +177,7 @@ def assert_fast_paths_equal_the_general_path(db: Path, calls, monkeypatch) -> No
         assert_frame_equal(a, b, check_exact=False, rel_tol=1e-12)
 
 
+@once_per_run
 def build_with_repeated_states(path: Path) -> Path:
     """The analyses rows in a database with fresh derived tables, every 7th letter naming its
     first state twice (a state list may repeat a state: counts go once per listing)."""

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests import dbcache
 from tests.paths import REAL_LETTERS, SEED_LETTER, SHARED
-from tests.plumber_cache import read_or_write
+from tests.plumber_cache import kept_file, read_or_write
 
 if TYPE_CHECKING:  # imported in the fixtures: xdist's controller process loads this file too,
     import duckdb  # and statsmodels (tests/analysesdb.py) alone costs it ~2 s
@@ -28,6 +29,8 @@ def pytest_configure(config: pytest.Config) -> None:
             f"The 40 real letters and the seed letter are expected in {SHARED} "
             "(the shared/ folder beside this repository)."
         )
+    # Databases several modules build alike are built once per run (tests/dbcache.py).
+    dbcache.run_folder = lambda: _shared_root(config._tmp_path_factory)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -90,9 +93,13 @@ def apptest_waits_without_polling() -> Iterator[None]:
 @pytest.fixture(scope="session")
 def real_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 40 real letters ingested once per test session (read it; do not write to it)."""
+    return _ingest_real_letters(tmp_path_factory.mktemp("real") / "imr.duckdb")
+
+
+@dbcache.once_per_run  # one ingest per run, not one per xdist worker
+def _ingest_real_letters(db: Path) -> Path:
     from imr.ingest_run import ingest_and_refresh
 
-    db = tmp_path_factory.mktemp("real") / "imr.duckdb"
     summary = ingest_and_refresh([REAL_LETTERS], db, workers=1)
     assert summary.added == 40, summary
     return db
@@ -142,11 +149,21 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if not any("plumber_cache" in getattr(item, "fixturenames", ()) for item in session.items):
         return
     root = _shared_root(session.config._tmp_path_factory)  # type: ignore[attr-defined]
+    kept = _kept_folder(session.config)
+    if kept is not None and kept_file(kept).exists():
+        return  # a run before this one extracted the same files with the same code
     try:
         (root / "pdfplumber-real-letters.started").open("x").close()
     except FileExistsError:
         return
-    _BACKGROUND.append(subprocess.Popen([sys.executable, "-m", "tests.plumber_cache", str(root)]))
+    args = [sys.executable, "-m", "tests.plumber_cache", str(root)]
+    _BACKGROUND.append(subprocess.Popen(args + ([str(kept)] if kept is not None else [])))
+
+
+def _kept_folder(config: pytest.Config) -> Path | None:
+    """pytest's cache dir for the pdfplumber texts (None under `-p no:cacheprovider`)."""
+    cache = getattr(config, "cache", None)
+    return cache.mkdir("pdfplumber-real-letters") if cache is not None else None
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -157,12 +174,15 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 @pytest.fixture(scope="session")
-def plumber_cache(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+def plumber_cache(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> dict[str, list[str]]:
     """pdfplumber's raw page texts of the 40 real letters, by the file's sha256: extracted
     once per test run (tests/plumber_cache.py) and shared by the xdist workers through a
-    file. pdfplumber reads ~15 pages/s; two tests extracting all 40 letters each were ~45 %
+    file, and kept in pytest's cache dir for the next run with the same PDFs, code and
+    pdfplumber. pdfplumber reads ~15 pages/s; two tests extracting all 40 letters each were ~45 %
     of the suite's time."""
-    return read_or_write(_shared_root(tmp_path_factory))
+    return read_or_write(_shared_root(tmp_path_factory), _kept_folder(request.config))
 
 
 @pytest.fixture

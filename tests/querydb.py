@@ -13,6 +13,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from tests.dbcache import once_per_run
+
 SCHEMA = Path(__file__).parents[1] / "ingest" / "schema.sql"
 HOSTILE = 'O\'Brien "test"; drop table letters; --'
 CATEGORIES = {
@@ -92,6 +94,7 @@ def insert(con: duckdb.DuckDBPyConnection, letters: list, items: list) -> None:
     con.sql("insert into decisions by name select * from items_df")
 
 
+@once_per_run
 def build_query_db(path: Path, n_letters: int = 300, seed: int = 7) -> Path:
     """Create the database file at `path` (no search index; tests build it when needed)."""
     with duckdb.connect(str(path)) as con:

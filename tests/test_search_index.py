@@ -23,6 +23,7 @@ from ingest.rows import decision_rows, letter_row
 from queries import bm25, fulltext, search_index, term_counts, term_sets
 from queries.derived import derived_fresh, refresh_derived
 from queries.fulltext import match_expression
+from tests.dbcache import once_per_run
 
 # Words whose porter stem no other word of the corpus shares: a word-bounded regex is the
 # same selection (stemming aside, as in test_queries_filters_everywhere).
@@ -30,6 +31,7 @@ EXACT = ["zolpidem", "acupuncture", "tramadol"]
 QUERIES = [*EXACT, "documentation", '"functional improvement"', "documented improvements", "radic*"]
 
 
+@once_per_run
 def demo_db(path, n_letters: int = 400, seed: int = 5):
     """Letters drawn by the demo generator, rows by the real normaliser, stored by the store."""
     add_letters(path, 0, n_letters, day=1, seed=seed)
