@@ -184,6 +184,11 @@ def _misses(index_path: str, version: tuple[int, int], text: str, above: float) 
     return pa.table({"rowid": _as_arrow(np.flatnonzero(mask))})
 
 
+def numbers(index_path: Path, text: str) -> np.ndarray:
+    """The matching decision numbers, ascending (cached with the other forms of the text)."""
+    return _hits(str(index_path), _version(index_path), text)
+
+
 def bits(index_path: Path, text: str) -> bytes:
     """The matches as one bit per decision number (numpy's big-endian bit order, DuckDB's for
     a BIT cast from a BLOB), through the highest match plus one unset bit: the text filter

@@ -10,7 +10,8 @@ import duckdb
 import polars as pl
 
 from common.sqlfiles import render
-from queries.binding import bound, text_misses
+from queries import fulltext, text_parts
+from queries.binding import bound, index_of, text_misses
 from queries.connection import SQL_DIR
 from queries.derived import derived_fresh, part_items
 from queries.filters import BOOL_FIELDS, CHOICE_FIELDS, FilterError, Filters
@@ -27,6 +28,14 @@ _STATE_FIRST = " and list_position(reviewer_states, reviewer_state) = state_at"
 # field (service category, drug class, guideline sources, ...) belongs to the item.
 # Grouping fields that are the letter's own (queries/letter_rows.py), and the period.
 LETTER_FIELDS = LETTER_KEYS | {"period"}
+# Under a text whose other filters select whole parts, letters are counted at one matching row
+# per part (text_parts.py) unless the text is in more than this share of the rows: then from
+# the few numbers it misses (summary_misses.sql, misses_counts.sql). At 3.3 M decisions the
+# marked rows cost less CPU up to a word in 95 % of rows ("record", 163 k misses) and 1.3-2x
+# more at 98 % ("documentation", 60 k misses): bench/RESULTS.md, stop 22.
+LETTERS_MISSES_SHARE = 0.96
+_PARTS = "$text_parts::bit"  # a number past the bits reads the last, unset one
+TEXT_FLAG = f"get_bit({_PARTS}, least(decision_no, bit_length({_PARTS}) - 1)::integer) = 1"
 
 
 def _check_dimension(name: str, what: str = "dimension") -> str:
@@ -75,10 +84,35 @@ def _expand_for(dims: tuple[str, ...], flag: str | None, letters: bool) -> str:
     return _STATE_EXPAND_AT if flag and letters else _STATE_EXPAND
 
 
+def text_part(con: duckdb.DuckDBPyConnection, f: Filters, groups: tuple[str, ...]) -> str | None:
+    """Under a text: the flag of the parts the other filters select whole (`letter_flag`), when
+    the index can mark one matching row of each (`text_parts.part_bits`); else None."""
+    if not f.text or not derived_fresh(con) or index_of(con) is None:
+        return None
+    flag = letter_flag(con, f.replace(text=None), groups)
+    return flag if flag in text_parts.PART_FIELDS else None
+
+
+def _marked(
+    con: duckdb.DuckDBPyConnection, f: Filters, part: str | None
+) -> dict[str, object] | None:
+    """The parameter TEXT_FLAG reads (one matching row of each `part` marked), or None."""
+    index = index_of(con) if part else None
+    bits = text_parts.part_bits(con, index, f.text, part) if part and index else None
+    return None if bits is None else {"text_parts": bits}
+
+
 def summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
     flag = letter_flag(con, f, ())
-    if flag is None and f.text and (out := _summary_misses(con, f)) is not None:
-        return out
+    if flag is None and f.text:
+        part = text_part(con, f, ())
+        above = LETTERS_MISSES_SHARE if part else fulltext.MISSES_SHARE
+        if (out := _summary_misses(con, f, above)) is not None:
+            return out
+        if (marked := _marked(con, f, part)) is not None:  # letters at marked matching rows
+            with bound(con, f) as (where, params):
+                return run(con, "summary_flagged", {**params, **marked}, where=where,
+                           flag=TEXT_FLAG)  # fmt: skip
     with bound(con, f) as (where, params):
         if flag:
             return run(con, "summary_flagged", params, where=where, flag=flag)
@@ -88,14 +122,16 @@ def summary(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
         return run(con, "summary", params, where=where)
 
 
-def _summary_misses(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame | None:
+def _summary_misses(
+    con: duckdb.DuckDBPyConnection, f: Filters, above: float
+) -> pl.DataFrame | None:
     """summary_misses.sql: a text in most rows on top of filters that select whole letters
     (or one whole part of each), counted without regrouping ~3 M rows per letter; else None."""
     others = f.replace(text=None)
     flag = letter_flag(con, others, ())
     if flag is None:
         return None
-    with text_misses(con, f) as misses:
+    with text_misses(con, f, above=above) as misses:
         if misses is None:
             return None
         with bound(con, others) as (where, params):
@@ -145,20 +181,28 @@ def _counted(
     `groups` (default `dims`; trend counts per decision date, a letter field finer than its
     period `dims` name).
 
-    A text in most rows with letters wanted on decision_facts: `filtered` holds the other
-    filters only, and misses_counts.sql takes the missed rows' share off their counts (which
-    take the flagged path where it applies); the anti-join would leave the letters to a
+    A text with letters wanted on decision_facts, under other filters that select whole
+    parts: letters are counted at one marked matching row per part (TEXT_FLAG), unless the
+    text is in more than LETTERS_MISSES_SHARE of the rows (MISSES_SHARE under other filters):
+    then `filtered` holds the other filters only, and misses_counts.sql takes the missed rows'
+    share off their counts (which take the flagged path where it applies). Either way no
     count(distinct) over ~3 M rows. Otherwise the filters bind as they are.
     """
     groups = groups or dims
     if letters and f.text and derived_fresh(con):
-        with text_misses(con, f) as misses:
+        part = text_part(con, f, dims)
+        above = LETTERS_MISSES_SHARE if part else fulltext.MISSES_SHARE
+        with text_misses(con, f, above=above) as misses:
             if misses is not None:
                 others = f.replace(text=None)
                 flag = letter_flag(con, others, dims)
                 with bound(con, others) as (where, params):
                     yield where, params, _misses_counts(con, groups, flag, misses)
                 return
+        if (marked := _marked(con, f, part)) is not None:
+            with bound(con, f) as (where, params):
+                yield where, {**params, **marked}, _counts(con, groups, True, TEXT_FLAG)
+            return
     flag = letter_flag(con, f, dims) if letters else None
     with bound(con, f) as (where, params):
         yield where, params, _counts(con, groups, letters, flag)

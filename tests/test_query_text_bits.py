@@ -1,0 +1,206 @@
+"""Letters under a text counted at one marked matching row per part (queries/text_parts.py,
+rates.TEXT_FLAG): every answer equals the general path's (letters by count(distinct) or bit
+counts of the matching rows), the counts equal a polars recompute from decision_facts' rows and
+the index's own matching numbers, and the marked path is the one taken for a text in up to
+LETTERS_MISSES_SHARE of the rows under filters that select whole parts."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+
+import numpy as np
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+import queries as q
+from queries import fulltext, rates, text_parts
+from queries.binding import index_of
+from queries.filters import Filters
+from tests.test_search_index import demo_db
+
+# shares of the demo's 400 letters' rows: 1.5 %, 11 %, 46 %, 60 %, 73 %, 80 %, 90 %, 94.5 %
+TEXTS = ["zolpidem", "physical therapy", "surgery", "therapy", '"functional improvement"',
+         "pain", "for", "with"]  # fmt: skip
+OTHERS = {
+    "none": {},
+    "one category": {"service_category": ("Pharmaceuticals",)},
+    "two categories": {"service_category": ("Pharmaceuticals", "Surgery")},
+    "priority": {"priority": ("Standard",)},
+    "state": {"reviewer_state": ("California",)},
+    "drug class": {"drug_class": ("Opioids",)},
+    "partly": {"partly_authorized": True},
+    "years": {"date_from": date(2016, 1, 1), "date_to": date(2018, 12, 31)},
+}
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory):
+    return demo_db(tmp_path_factory.mktemp("text_bits") / "imr.duckdb")
+
+
+def calls(f: Filters) -> list:
+    out = [lambda con: q.summary(con, f)]
+    out += [lambda con, d=d: q.overturn_rate_by(con, d, f, min_n=3) for d in q.DIMENSIONS]
+    out += [
+        lambda con: q.overturn_rate_by(con, "service_category", f, by="reviewer_state"),
+        lambda con: q.overturn_rate_by(con, "reviewer_state", f, by="priority", min_n=3),
+        lambda con: q.overturn_rate_by(con, "partly_authorized", f, by="age_band"),
+        lambda con: q.overturn_rate_by(con, "drug_class", f, by="service_category"),
+    ]
+    out += [lambda con, g=g: q.trend(con, g, f) for g in q.GRAINS]
+    bys = ("service_category", "reviewer_state", "partly_authorized", "drug_class")
+    out += [lambda con, b=b: q.trend(con, "year", f, by=b) for b in bys]
+    return out
+
+
+def _general(monkeypatch) -> None:
+    """Neither the marked rows nor the misses: the text as bits, letters by count(distinct)."""
+    monkeypatch.setattr(rates, "_marked", lambda *a: None)
+    monkeypatch.setattr(rates, "LETTERS_MISSES_SHARE", 1.0)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("others", list(OTHERS))
+def test_marked_rows_equal_the_general_path(indexed, monkeypatch, text, others):
+    f = Filters(text=text, **OTHERS[others])
+    with q.open_db(indexed) as con:
+        assert len(fulltext.numbers(index_of(con), text)) > 0
+        fast = [call(con) for call in calls(f)]
+        _general(monkeypatch)
+        slow = [call(con) for call in calls(f)]
+    assert fast[0]["decisions"][0] < 10 or sum(a.height for a in fast) > 10
+    for a, b in zip(fast, slow, strict=True):
+        assert_frame_equal(a, b)
+
+
+# (what, call, filters besides the text): each must count letters at the marked rows
+TAKEN = [
+    ("summary", lambda con, f: q.summary(con, f), "none"),
+    ("summary, one category", lambda con, f: q.summary(con, f), "one category"),
+    ("summary, partly", lambda con, f: q.summary(con, f), "partly"),
+    ("by priority", lambda con, f: q.overturn_rate_by(con, "priority", f), "none"),
+    ("by state", lambda con, f: q.overturn_rate_by(con, "reviewer_state", f), "years"),
+    ("by category", lambda con, f: q.overturn_rate_by(con, "service_category", f), "state"),
+    (
+        "state x category",
+        lambda con, f: q.overturn_rate_by(con, "service_category", f, by="reviewer_state"),
+        "none",
+    ),
+    ("by partly", lambda con, f: q.overturn_rate_by(con, "partly_authorized", f), "priority"),
+    ("trend month", lambda con, f: q.trend(con, "month", f), "none"),
+    (
+        "trend by category",
+        lambda con, f: q.trend(con, "year", f, by="service_category"),
+        "one category",
+    ),
+    ("trend by state", lambda con, f: q.trend(con, "quarter", f, by="reviewer_state"), "none"),
+]
+
+
+@pytest.mark.parametrize("text", ["therapy", '"functional improvement"', "with"])
+@pytest.mark.parametrize(("what", "call", "others"), TAKEN, ids=[t[0] for t in TAKEN])
+def test_marked_rows_are_the_path_taken(indexed, monkeypatch, text, what, call, others):
+    """Fails if a letter-counting call under a text in up to LETTERS_MISSES_SHARE of the rows
+    (94.5 % for "with") falls back to the misses join or the distinct count."""
+    marked, missed = [], []
+    real_marked, real_misses = rates._marked, rates.text_misses
+
+    def spy_marked(*args):
+        out = real_marked(*args)
+        marked.append(out is not None)
+        return out
+
+    @contextmanager
+    def spy_misses(*args, **kwargs):
+        with real_misses(*args, **kwargs) as misses:
+            missed.append(misses is not None)
+            yield misses
+
+    monkeypatch.setattr(rates, "_marked", spy_marked)
+    monkeypatch.setattr(rates, "text_misses", spy_misses)
+    with q.open_db(indexed) as con:
+        assert call(con, Filters(text=text, **OTHERS[others])).height
+        assert rates.text_part(con, Filters(text=text, **OTHERS[others]), ()) is not None
+    assert any(marked) and not any(missed)
+
+
+def test_a_text_in_nearly_every_row_keeps_the_misses(indexed, monkeypatch):
+    """Above LETTERS_MISSES_SHARE (98 % here) the few missed numbers are cheaper."""
+    marked = []
+    real = text_parts.part_bits
+    monkeypatch.setattr(text_parts, "part_bits", lambda *a: marked.append(1) or real(*a))
+    with q.open_db(indexed) as con:
+        top = len(fulltext.numbers(index_of(con), "documentation"))
+        assert top > rates.LETTERS_MISSES_SHARE * con.sql(
+            "select count(*) from decision_facts").fetchall()[0][0]  # fmt: skip
+        q.summary(con, Filters(text="documentation"))
+        q.trend(con, "year", Filters(text="documentation"), by="service_category")
+    assert not marked
+
+
+def _rows(indexed, text: str) -> pl.DataFrame:
+    with q.open_db(indexed) as con:
+        hits = pl.from_arrow(fulltext.keys(index_of(con), text))["rowid"]
+        rows = con.sql("select decision_no, letter_no, letter_first, overturned, decision_date, "
+                       "service_category, reviewer_states from decision_facts").pl()  # fmt: skip
+    return rows.with_columns(hit=pl.col("decision_no").is_in(hits.implode()))
+
+
+@pytest.mark.parametrize("text", ["therapy", '"functional improvement"'])
+def test_marked_rows_count_like_polars(indexed, text):
+    rows = _rows(indexed, text)
+    # letters that match in some rows and not at their flagged first row: a flag count over
+    # the matching rows would miss them, the marked rows must not
+    straddling = rows.group_by("letter_no").agg(
+        pl.col("hit").any().alias("any"), (pl.col("hit") & pl.col("letter_first")).any().alias("at")
+    )
+    assert straddling.filter(pl.col("any") & ~pl.col("at")).height > 5
+    hits = rows.filter("hit")
+    f = Filters(text=text)
+    with q.open_db(indexed) as con:
+        summary = q.summary(con, f).row(0, named=True)
+        by_cat = q.overturn_rate_by(con, "service_category", f, min_n=0)
+        by_state = q.overturn_rate_by(con, "reviewer_state", f, min_n=0)
+        by_year = q.trend(con, "year", f)
+    assert summary["letters"] == hits["letter_no"].n_unique()
+    assert summary["decisions"] == hits.height
+    assert summary["overturned"] == hits["overturned"].sum()
+    assert summary["undated_letters"] == hits.filter(pl.col("decision_date").is_null())[
+        "letter_no"].n_unique()  # fmt: skip
+
+    def per(frame: pl.DataFrame, key: str) -> pl.DataFrame:
+        return (frame.group_by(key)
+                .agg(pl.len().alias("decisions"), pl.col("overturned").sum().alias("overturned"),
+                     pl.col("letter_no").n_unique().alias("letters"))
+                .sort(key))  # fmt: skip
+
+    cols = ["decisions", "overturned", "letters"]
+    assert_frame_equal(by_cat.select("service_category", *cols).sort("service_category"),
+                       per(hits, "service_category"), check_dtypes=False)  # fmt: skip
+    states = hits.explode("reviewer_states").rename({"reviewer_states": "reviewer_state"})
+    states = states.unique(["decision_no", "reviewer_state"])  # a state listed twice counts once
+    assert_frame_equal(by_state.select("reviewer_state", *cols).sort("reviewer_state"),
+                       per(states, "reviewer_state"), check_dtypes=False)  # fmt: skip
+    years = hits.filter(pl.col("decision_date").is_not_null()).with_columns(
+        period=pl.col("decision_date").dt.truncate("1y")
+    )
+    assert_frame_equal(by_year.select("period", *cols), per(years, "period"), check_dtypes=False)
+
+
+def _set(bits: bytes) -> list[int]:
+    return np.flatnonzero(np.unpackbits(np.frombuffer(bits, np.uint8))).tolist()
+
+
+def test_mark_sets_one_matching_row_per_part():
+    # decision numbers 1-9: letters 0 (1, 2, 3), 1 (4, 5), 2 (6, 7); 8 is no stored row
+    letters = np.array([-1, 0, 0, 0, 1, 1, 2, 2, -1, 3], np.int32)
+    codes = np.array([0, 1, 2, 1, 1, 1, 2, 1, 0, 1], np.int32)
+    hits = np.array([2, 3, 5, 8, 12])  # 8: a dead number; 12: past the stored ones
+    marked = _set(text_parts._mark(hits, letters, None))
+    assert len(marked) == 2 and {2, 3} & set(marked) and 5 in marked
+    assert _set(text_parts._mark(hits, letters, codes)) == [2, 3, 5]  # 2 and 3: two parts
+    assert _set(text_parts._mark(np.array([], np.int64), letters, codes)) == []
+    # the bits end one unset bit past the highest mark: a number past them reads 0
+    assert len(text_parts._mark(np.array([9]), letters, None)) * 8 >= 11
