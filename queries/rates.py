@@ -90,7 +90,7 @@ def text_part(con: duckdb.DuckDBPyConnection, f: Filters, groups: tuple[str, ...
     if not f.text or not derived_fresh(con) or index_of(con) is None:
         return None
     flag = letter_flag(con, f.replace(text=None), groups)
-    return flag if flag in text_parts.PART_FIELDS else None
+    return flag if flag in text_parts.PART_OF_FLAG else None
 
 
 def _marked(

@@ -194,13 +194,13 @@ def _set(bits: bytes) -> list[int]:
 
 
 def test_mark_sets_one_matching_row_per_part():
-    # decision numbers 1-9: letters 0 (1, 2, 3), 1 (4, 5), 2 (6, 7); 8 is no stored row
-    letters = np.array([-1, 0, 0, 0, 1, 1, 2, 2, -1, 3], np.int32)
-    codes = np.array([0, 1, 2, 1, 1, 1, 2, 1, 0, 1], np.int32)
-    hits = np.array([2, 3, 5, 8, 12])  # 8: a dead number; 12: past the stored ones
-    marked = _set(text_parts._mark(hits, letters, None))
-    assert len(marked) == 2 and {2, 3} & set(marked) and 5 in marked
-    assert _set(text_parts._mark(hits, letters, codes)) == [2, 3, 5]  # 2 and 3: two parts
-    assert _set(text_parts._mark(np.array([], np.int64), letters, codes)) == []
+    # decision numbers 1-9 by their part's first row: parts 1 (1, 3), 2 (2), 4 (4, 5), 6 (6),
+    # 7 (7), 9 (9); 8 is no stored row
+    firsts = np.array([0, 1, 2, 1, 4, 4, 6, 7, 0, 9], np.int32)
+    hits = np.array([2, 3, 4, 5, 8, 12])  # 8: a dead number; 12: past the stored ones
+    marked = _set(text_parts._mark(hits, firsts))
+    assert len(marked) == 3 and {2, 3} <= set(marked) and len({4, 5} & set(marked)) == 1
+    assert _set(text_parts._mark(np.array([], np.int64), firsts)) == []
+    assert _set(text_parts._mark(np.array([8, 12]), firsts)) == []
     # the bits end one unset bit past the highest mark: a number past them reads 0
-    assert len(text_parts._mark(np.array([9]), letters, None)) * 8 >= 11
+    assert len(text_parts._mark(np.array([9]), firsts)) * 8 >= 11
