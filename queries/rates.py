@@ -85,12 +85,18 @@ def _expand_for(dims: tuple[str, ...], flag: str | None, letters: bool) -> str:
 
 
 def text_part(con: duckdb.DuckDBPyConnection, f: Filters, groups: tuple[str, ...]) -> str | None:
-    """Under a text: the flag of the parts the other filters select whole (`letter_flag`), when
-    the index can mark one matching row of each (`text_parts.part_bits`); else None."""
+    """Under a text: the flag of the parts the other filters select whole (`letter_flag`), or
+    the one item field grouped by when they select whole letters, when the index can mark one
+    matching row of each part or (letter, value) (`text_parts.part_bits`); else None."""
     if not f.text or not derived_fresh(con) or index_of(con) is None:
         return None
-    flag = letter_flag(con, f.replace(text=None), groups)
-    return flag if flag in text_parts.PART_OF_FLAG else None
+    others = f.replace(text=None)
+    flag = letter_flag(con, others, groups)
+    if flag in text_parts.PART_OF_FLAG:
+        return flag
+    if len(groups) == 1 and groups[0] in text_parts.ITEM_FIELDS:
+        return groups[0] if letter_flag(con, others, ()) == "letter_first" else None
+    return None
 
 
 def _marked(

@@ -96,6 +96,9 @@ TAKEN = [
         "one category",
     ),
     ("trend by state", lambda con, f: q.trend(con, "quarter", f, by="reviewer_state"), "none"),
+    ("by subcategory", lambda con, f: q.overturn_rate_by(con, "service_subcategory", f), "none"),
+    ("by drug class", lambda con, f: q.overturn_rate_by(con, "drug_class", f), "years"),
+    ("by MTUS chapter", lambda con, f: q.overturn_rate_by(con, "imr_mtus_chapter", f), "state"),
 ]
 
 
@@ -204,3 +207,10 @@ def test_mark_sets_one_matching_row_per_part():
     assert _set(text_parts._mark(np.array([8, 12]), firsts)) == []
     # the bits end one unset bit past the highest mark: a number past them reads 0
     assert len(text_parts._mark(np.array([9]), firsts)) * 8 >= 11
+    # with a field's codes: one matching row per (letter, value); letter 1 = rows 1-3, letter
+    # 4 = rows 4-5; rows 1 and 3 share value 1, row 2 has value 2, rows 4 and 5 value 1
+    letters = np.array([0, 1, 1, 1, 4, 4, 0, 0, 0, 0], np.int32)
+    codes = np.array([0, 1, 2, 1, 1, 1, 0, 0, 0, 0], np.int32)
+    marked = _set(text_parts._mark(np.array([1, 2, 3, 4, 5]), letters, codes))
+    assert 2 in marked and len({1, 3} & set(marked)) == 1 and len({4, 5} & set(marked)) == 1
+    assert len(marked) == 3
