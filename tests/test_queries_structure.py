@@ -153,6 +153,7 @@ def test_every_sql_file_is_rendered_with_exactly_its_slots(rendered, tmp_path: P
             with pytest.MonkeyPatch.context() as patch:  # a text in most rows: from its misses
                 patch.setattr(rates, "LETTERS_MISSES_SHARE", fulltext.MISSES_SHARE)
                 q.summary(con, filters)
+                q.overturn_rate_by(con, "drug_class", filters)
             q.overturn_rate_by(con, "reviewer_state", filters, by="service_category")
             q.trend(con, "quarter", filters, by="priority")
             q.overturn_rate_by(con, "drug_class", filters)  # letters by bitstring
