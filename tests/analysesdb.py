@@ -25,7 +25,8 @@ from scipy.stats import binomtest
 from statsmodels.stats.proportion import proportion_confint
 
 import queries as q
-from queries import case_level, clustered
+from queries import case_level, clustered, fulltext
+from queries.binding import index_of
 from queries.derived import refresh_derived
 from tests.dbcache import once_per_run
 from tests.querydb import SCHEMA, expected_items, insert, make_rows
@@ -189,3 +190,21 @@ def build_with_repeated_states(path: Path) -> Path:
         insert(con, letters, items)
         refresh_derived(con)
     return path
+
+
+def indexed_with_repeated_states(path: Path) -> Path:
+    """build_with_repeated_states with its search index: the text paths' test database."""
+    build_with_repeated_states(path)
+    q.build_search_index(path)
+    return path
+
+
+def rows_matching(db: Path, word: str) -> pl.DataFrame:
+    """The raw rows the index matches for `word` (the text's meaning is the index's), checked
+    to be most of the rows with many missed, so the text takes the misses paths."""
+    with q.open_db(db) as con:
+        keys = fulltext.keys(index_of(con), word).column("rowid").to_pylist()
+        numbers = con.sql("select letter_id, item_no, decision_no from decisions").pl()
+    rows = raw(db).join(numbers, on=["letter_id", "item_no"])
+    assert 0.5 * rows.height < len(keys) < 0.9 * rows.height  # most rows, many missed
+    return rows.filter(pl.col("decision_no").is_in(keys))

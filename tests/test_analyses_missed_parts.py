@@ -13,15 +13,14 @@ import polars as pl
 import pytest
 
 import queries as q
-from queries import case_level, clustered, fulltext, missed_rows, part_hits
-from queries.binding import index_of
+from queries import case_level, clustered, missed_rows, part_hits
 from queries.filters import Filters
 from tests.analysesdb import (
     assert_fast_paths_equal_the_general_path,
-    build_with_repeated_states,
     clustered_reference,
+    indexed_with_repeated_states,
     isclose,
-    raw,
+    rows_matching,
 )
 
 timeliness = importlib.import_module("queries.timeliness")  # the package re-exports the function
@@ -41,20 +40,12 @@ PARTS = {
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    path = build_with_repeated_states(tmp_path_factory.mktemp("parts") / "imr.duckdb")
-    q.build_search_index(path)
-    return path
+    return indexed_with_repeated_states(tmp_path_factory.mktemp("parts") / "imr.duckdb")
 
 
 @pytest.fixture(scope="module")
 def hits(db):
-    """The raw rows the index matches for WORD (the text's meaning is the index's)."""
-    with q.open_db(db) as con:
-        keys = fulltext.keys(index_of(con), WORD).column("rowid").to_pylist()
-        numbers = con.sql("select letter_id, item_no, decision_no from decisions").pl()
-    rows = raw(db).join(numbers, on=["letter_id", "item_no"])
-    assert 0.5 * rows.height < len(keys) < 0.9 * rows.height
-    return rows.filter(pl.col("decision_no").is_in(keys))
+    return rows_matching(db, WORD)
 
 
 def _spy_parts(monkeypatch, module) -> list[str]:

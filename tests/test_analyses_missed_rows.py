@@ -14,16 +14,15 @@ import polars as pl
 import pytest
 
 import queries as q
-from queries import case_level, fulltext, missed_rows, part_hits
-from queries.binding import index_of
+from queries import case_level, missed_rows, part_hits
 from queries.filters import Filters
 from tests.analysesdb import (
     assert_fast_paths_equal_the_general_path,
-    build_with_repeated_states,
     expand_states,
+    indexed_with_repeated_states,
     isclose,
     letters_raw,
-    raw,
+    rows_matching,
 )
 from tests.test_analyses_standardised import expected_counts
 from tests.test_analyses_timeliness import SPANS, check
@@ -35,20 +34,12 @@ WORD = "documentation"  # in ~60 % of the rows of the test data: the index answe
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    path = build_with_repeated_states(tmp_path_factory.mktemp("missed") / "imr.duckdb")
-    q.build_search_index(path)
-    return path
+    return indexed_with_repeated_states(tmp_path_factory.mktemp("missed") / "imr.duckdb")
 
 
 @pytest.fixture(scope="module")
 def hits(db):
-    """The raw rows the index matches for WORD (the text's meaning is the index's)."""
-    with q.open_db(db) as con:
-        keys = fulltext.keys(index_of(con), WORD).column("rowid").to_pylist()
-        numbers = con.sql("select letter_id, item_no, decision_no from decisions").pl()
-    rows = raw(db).join(numbers, on=["letter_id", "item_no"])
-    assert 0.5 * rows.height < len(keys) < 0.9 * rows.height  # most rows, many missed
-    return rows.filter(pl.col("decision_no").is_in(keys))
+    return rows_matching(db, WORD)
 
 
 @pytest.fixture(scope="module")
