@@ -18,21 +18,14 @@ import queries as q
 from queries import fulltext, rates, text_parts
 from queries.binding import index_of
 from queries.filters import Filters
+from tests.test_queries_text_misses import OTHERS as MISSES_OTHERS
 from tests.test_search_index import demo_db
 
 # shares of the demo's 400 letters' rows: 1.5 %, 11 %, 46 %, 60 %, 73 %, 80 %, 90 %, 94.5 %
 TEXTS = ["zolpidem", "physical therapy", "surgery", "therapy", '"functional improvement"',
          "pain", "for", "with"]  # fmt: skip
-OTHERS = {
-    "none": {},
-    "one category": {"service_category": ("Pharmaceuticals",)},
-    "two categories": {"service_category": ("Pharmaceuticals", "Surgery")},
-    "priority": {"priority": ("Standard",)},
-    "state": {"reviewer_state": ("California",)},
-    "drug class": {"drug_class": ("Opioids",)},
-    "partly": {"partly_authorized": True},
-    "years": {"date_from": date(2016, 1, 1), "date_to": date(2018, 12, 31)},
-}
+# the misses paths' filter sets, and a date range (letter fields only: whole letters)
+OTHERS = {**MISSES_OTHERS, "years": {"date_from": date(2016, 1, 1), "date_to": date(2018, 12, 31)}}
 
 
 @pytest.fixture(scope="module")
