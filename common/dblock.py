@@ -14,7 +14,7 @@ import duckdb
 
 
 class DbProblem(StrEnum):
-    LOCKED = "locked"  # another process holds the file's lock
+    LOCKED = "locked"  # another process holds the file's lock, or this one has it open otherwise
     NOT_A_DATABASE = "not_a_database"  # random bytes, another format, a damaged header
     IS_DIRECTORY = "is_directory"
     READ_ONLY = "read_only"  # read-only file system or no permission to write
@@ -25,6 +25,10 @@ class DbProblem(StrEnum):
 _TEXT = (
     ("conflicting lock", DbProblem.LOCKED),
     ("could not set lock", DbProblem.LOCKED),
+    # The same file already open in this process with another configuration (a reader's
+    # read-only connection while the in-app upload opens it to write, or the reverse): DuckDB
+    # refuses at once instead of taking the file lock. It passes as soon as the other closes.
+    ("different configuration than existing connections", DbProblem.LOCKED),
     ("not a valid duckdb database", DbProblem.NOT_A_DATABASE),
     ("corrupt", DbProblem.NOT_A_DATABASE),
     ("checksum", DbProblem.NOT_A_DATABASE),
@@ -59,5 +63,9 @@ def db_problem(exc: BaseException) -> DbProblem | None:
 
 
 def is_lock_conflict(exc: BaseException) -> bool:
-    """True for "Could not set lock on file ...: Conflicting lock is held" (worth a retry)."""
-    return isinstance(exc, duckdb.IOException) and db_problem(exc) is DbProblem.LOCKED
+    """True for "Could not set lock on file ...: Conflicting lock is held", or the same file
+    open in this process with another configuration (both worth a retry)."""
+    return (
+        isinstance(exc, duckdb.IOException | duckdb.ConnectionException)
+        and db_problem(exc) is DbProblem.LOCKED
+    )

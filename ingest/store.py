@@ -49,7 +49,7 @@ def connect(db_path: str | Path, *, read_only: bool = False) -> duckdb.DuckDBPyC
         try:
             con = duckdb.connect(str(db_path), read_only=read_only)
             break
-        except duckdb.IOException as exc:
+        except duckdb.Error as exc:  # a lock, or the file open here otherwise
             if not is_lock_conflict(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.2)

@@ -55,7 +55,7 @@ def open_db(path: str | Path) -> duckdb.DuckDBPyConnection:
         try:
             con = duckdb.connect(str(path), read_only=True, config=config)
             break
-        except duckdb.IOException as exc:
+        except duckdb.Error as exc:  # a lock, or the file open here otherwise
             if not is_lock_conflict(exc):
                 raise
             if time.monotonic() > deadline:
