@@ -128,9 +128,12 @@ def _rebuild(con: duckdb.DuckDBPyConnection, index_path: Path) -> int:
             bm25.fill(lite)  # every row's length, from FTS5's own fts_docsize
             lite.commit()
             # the frequent terms' sets and the words' counts, read from the committed postings
+            # by connections of their own, so both before any write: a write that spills the
+            # page cache takes the file's exclusive lock, and those readers get "locked"
             sets = term_sets.compute(tmp, term_sets.pick(con))
+            counts = term_counts.compute(tmp, term_counts.words_of(sets))
             term_sets.replace(lite, sets, added)
-            term_counts.replace(lite, term_counts.compute(tmp, term_counts.words_of(sets)))
+            term_counts.replace(lite, counts)
             lite.commit()
         os.chmod(tmp, 0o644)
         os.replace(tmp, index_path)
