@@ -113,26 +113,33 @@ def _shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root  # the run's folder
 
 
-# The heaviest test files (CPU s in a full run, 2026-12-02 13:20, loaded: text misses 25,
-# app 24, browser 23 (chromium and the server; most of its wall time is waiting), fast paths
-# 21 in one test, letter parts 13, fetch walk 12 and cli 11, warm-up 11, search index 10,
-# app report 7, then 6 and less). `--dist loadfile` hands whole files to whichever worker is
-# free, in collection order (`--no-loadscope-reorder`; xdist's own order, most tests first,
-# sent the one-test file near the end): longest first, so the two workers finish together.
-# The other files keep their order after these; a name no longer here only loses its place.
+# The heaviest test files (CPU s in a full run, 2026-12-02 19:20, load ~10, before stop 23's
+# cuts: text bits 83, text misses 31, app 26, fast paths 26 in one test, browser 24 (chromium
+# and the server; most of its wall time is waiting), letter parts 18, fetch walk 16, fetch cli
+# 15, search index 15, demo first start 13, warm-up 11, app report 11, search text bits 9,
+# group trend 9, then 8 and less; text bits, misses and the AppTest files about halve after).
+# `--dist loadfile` hands whole files to whichever worker is free, in collection order
+# (`--no-loadscope-reorder`; xdist's own order, most tests first, sent the one-test file near
+# the end): longest first, so the two workers finish together. The other files keep their
+# order after these; a name no longer here only loses its place. (Stop 22's list lacked text
+# bits, the heaviest file: it started last, ~150 s after the other worker had less to do.)
 HEAVY_FILES_FIRST = (
     "test_browser.py",
+    "test_queries_fast_paths.py",
+    "test_query_text_bits.py",
     "test_queries_text_misses.py",
     "test_app.py",
-    "test_queries_fast_paths.py",
     "test_analyses_letter_parts.py",
     "test_fetch_walk.py",
     "test_fetch_cli.py",
-    "test_app_warmup.py",
     "test_search_index.py",
-    "test_app_report.py",
+    "test_demo_first_start.py",
+    "test_search_text_bits.py",
+    "test_analyses_group_trend.py",
     "test_ingest_hostile.py",
     "test_reliability_app.py",
+    "test_app_warmup.py",
+    "test_app_report.py",
     "test_app_analyses.py",
 )
 

@@ -17,6 +17,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests import appdb
+from tests.keptdb import kept_open, read
 from tests.paths import SEED_LETTER
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -30,8 +31,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def sql(db: Path, query: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.sql(query, params=params).fetchall()
+    return read(db, query, params)
 
 
 @pytest.fixture
@@ -50,7 +50,8 @@ def app(db: Path, monkeypatch: pytest.MonkeyPatch):
         at.run()
         return at
 
-    return make
+    with kept_open(db):  # the app's per-query connects attach to one instance (tests/keptdb.py)
+        yield make
 
 
 def metric(at: AppTest, label: str) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import queries as q
 from tests.analysesdb import build_analyses_db
+from tests.keptdb import kept_open, read
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["timeliness", "mix", "group_trends", "guidelines", "reviewers", "letters", "data"]
@@ -25,8 +25,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def sql(db: Path, query: str) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.sql(query).fetchall()
+    return read(db, query)
 
 
 @pytest.fixture
@@ -45,7 +44,8 @@ def app(db: Path, monkeypatch: pytest.MonkeyPatch):
         assert not at.error, [e.value for e in at.error]
         return at
 
-    return make
+    with kept_open(db):  # the app's per-query connects attach to one instance (tests/keptdb.py)
+        yield make
 
 
 def text(at: AppTest) -> str:

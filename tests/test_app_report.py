@@ -13,7 +13,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 import streamlit as st
 from scipy.stats import binomtest
@@ -22,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 import queries as q
 from tests.analysesdb import build_analyses_db
+from tests.keptdb import kept_open
 from ui import format as fmt
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -61,11 +61,12 @@ def run(db: Path, monkeypatch: pytest.MonkeyPatch):
         assert not at.exception, [e.value for e in at.exception]
         return at, made
 
-    return make
+    with kept_open(db):  # the app's per-query connects attach to one instance (tests/keptdb.py)
+        yield make
 
 
 def headline(db: Path, where: str = "true") -> tuple[str, str]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with q.open_db(db) as con:  # the app's settings: the database may be kept open
         n, k = con.execute(
             f"select count(*), count(*) filter (where overturned) from decisions d "
             f"join letters l using (letter_id) where {where}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,6 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests import appdb
+from tests.keptdb import kept_open
 from ui import data, warmup
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -27,7 +29,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def runs(db: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+def runs(db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The database, an empty cache, a fresh warm-up state; records each query that ran
     (a cache miss) by name."""
     monkeypatch.setenv("IMR_DB", str(db))
@@ -42,7 +44,8 @@ def runs(db: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real(fn, path, args, kwargs)
 
     monkeypatch.setattr(data, "_run", counting)
-    return ran
+    with kept_open(db):  # the app's per-query connects attach to one instance (tests/keptdb.py)
+        yield ran
 
 
 def visit(page: str) -> AppTest:
