@@ -160,7 +160,7 @@ def _rates(
     return run(
         con, "clustered_rates", {**bound_params, **q["params"]},
         where=where, expand=expand, order=q["order"], pooled=pooled, part_counts=counts,
-        hit=hit, join=join, **frame,
+        hit=hit, text_join=join, **frame,
     )  # fmt: skip
 
 

@@ -96,7 +96,7 @@ def pooled_parts(
         cols = {"period": period, **part_columns(part, text)}
         frame = {"where": where, "names": names, "dated": "decision_date is not null",
                  "hit": text.hit if text else "true", "order": names, "expand": "",
-                 "join": text.join if text else ""}  # fmt: skip
+                 "text_join": text.join if text else ""}  # fmt: skip
         params = {**bound_params, "min_n": min_n, "other": OTHER}
         if dimension == "reviewer_state":
             counts = render(SQL_DIR, "group_trend_states", **cols)
@@ -106,7 +106,7 @@ def pooled_parts(
         else:
             key, _ = group_key(con, where, dimension)
             groups = run(con, "group_trend_groups", bound_params, where=where, key=key,
-                         join=frame["join"], **cols)  # fmt: skip
+                         text_join=frame["text_join"], **cols)  # fmt: skip
             top = _top(groups, k)
             label = f"({key})::varchar"
             with registered(con, groups.to_arrow()) as name:

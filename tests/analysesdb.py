@@ -170,7 +170,7 @@ def assert_fast_paths_equal_the_general_path(db: Path, calls, monkeypatch) -> No
             monkeypatch.setattr(module, "first_row", lambda *a, **k: None)
         for module in (clustered, standardised):
             monkeypatch.setattr(module, "missed", refused)
-        for module in (clustered, group_trend):  # nor the parts' counts under a text
+        for module in (clustered, group_trend, case_level, timeliness):  # nor the text's counts
             monkeypatch.setattr(module, "counted", refused)
         for module in (case_level, timeliness):
             monkeypatch.setattr(module, "matched", lambda *a, **k: None)

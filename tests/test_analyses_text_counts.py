@@ -1,7 +1,8 @@
 """Letter-clustered rates under a text from each part's matching counts (queries/text_counts.py:
 counted in numpy from the index's matches, positionally joined to decision_facts): design
 effect, rates by a part's field or a letter's, partly vs denied, guideline agreement and trend
-by group. Each equals the general path (the text's rows regrouped per letter) on texts from
+by group; and timeliness, case outcomes and items per letter from the first rows of the parts
+with a match. Each equals the general path (the text's rows regrouped per letter) on texts from
 1.5 % to 98 % of the demo's rows under several filter sets, and polars / statsmodels on the
 rows the index matches; the path is taken wherever the other filters select whole parts; a
 positional order that does not line up falls back to the other paths."""
@@ -33,6 +34,7 @@ from tests.analysesdb import (
 from tests.test_search_index import demo_db
 
 group_trend = importlib.import_module("queries.group_trend")  # the package re-exports it
+timeliness = importlib.import_module("queries.timeliness")
 # shares of the demo's rows: 1.5 %, 14 %, 46 %, 60 %, 73 %, 80 %, 94.5 %, 98 %
 TEXTS = ["zolpidem", "opioid", "surgery", "therapy", '"functional improvement"', "pain", "with",
          "medication"]  # fmt: skip
@@ -59,6 +61,16 @@ CALLS = [
                                                                 "month", k=2)),
     ("reviewer_state", lambda con, f: group_trend.group_trend(con, f, "reviewer_state", "year",
                                                               k=2)),
+    (None, lambda con, f: timeliness.timeliness(con, f)),
+    (None, lambda con, f: timeliness.timeliness(con, f, grain="month")),
+    ("service_category", lambda con, f: timeliness.timeliness(con, f, by="service_category")),
+    ("reviewer_state", lambda con, f: timeliness.timeliness(con, f, grain="year",
+                                                            by="reviewer_state")),
+    ("guideline_agreement", lambda con, f: timeliness.timeliness(con, f,
+                                                                 by="guideline_agreement")),
+    (None, lambda con, f: case_level.case_outcomes(con, f, "year")),
+    (None, lambda con, f: case_level.items_per_letter(con, f)),
+    (None, lambda con, f: case_level.items_per_letter(con, f, "quarter")),
 ]  # fmt: skip
 
 
@@ -73,7 +85,7 @@ def repeated(tmp_path_factory):
 
 
 def _spy(monkeypatch) -> list[bool]:
-    """Whether each counted() call (clustered and group_trend) gave the parts' counts."""
+    """Whether each counted() call (of the four modules that ask) gave the parts' counts."""
     taken: list[bool] = []
     real = text_counts.counted
 
@@ -83,7 +95,7 @@ def _spy(monkeypatch) -> list[bool]:
         taken.append(out is not None)
         return _Entered(cm, out)
 
-    for module in (clustered, group_trend):
+    for module in (clustered, group_trend, timeliness, case_level):
         monkeypatch.setattr(module, "counted", spy)
     return taken
 
@@ -193,3 +205,20 @@ def test_columns_drop_numbers_no_decision_has():
     assert got.column("text_n").to_pylist() == [0, 2, 0, 1]
     assert got.column("text_k").to_pylist() == [0, 1, 0, 0]
     assert got.column("text_hit").to_pylist() == [False, True, True, True]
+
+
+@pytest.mark.parametrize("by", [None, "reviewer_state", "service_category"])
+def test_timeliness_and_letters_under_a_text_in_few_rows_match_polars(repeated, by):
+    """A letter (or (group, letter)) counts once when any of its items match "a" (~30 % of the
+    rows); its items per letter are the whole letter's."""
+    hits = _hits(repeated, "a")
+    rows = expand_states(hits) if by == "reviewer_state" else hits
+    with q.open_db(repeated) as con:
+        got = q.timeliness(con, Filters(text="a"), by=by)
+        sizes = q.items_per_letter(con, Filters(text="a"))
+    got = got.filter(pl.col("measure") == "assigned_to_decision")
+    pairs = rows.select(*([by] if by else []), "letter_id").unique()
+    want = dict(pairs.group_by(by).len().iter_rows()) if by else {"all": pairs.height}
+    assert dict(zip(got[by or "scope"], got["letters"], strict=True)) == want
+    letters = hits.select("letter_id", "item_count").unique()
+    assert (sizes["letters"][0], sizes["items"][0]) == (letters.height, letters["item_count"].sum())
