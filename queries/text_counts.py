@@ -42,7 +42,7 @@ from queries.filters import Filters
 from queries.letter_rows import Part, letter_part
 from queries.part_hits import first_of
 
-CACHED = 4  # (database version, text, part kind) entries
+CACHED = 6  # (database version, text, part kind) entries: a page asks for several kinds
 _columns: OrderedDict[tuple[str, str, str, str], pa.Table] = OrderedDict()
 _positions: dict[tuple[str, str], tuple[np.ndarray, np.ndarray] | None] = {}
 _lock = threading.Lock()  # the app's sessions share the process
