@@ -22,7 +22,6 @@ part kind: 5 bytes a row, 17 MB at full scale.
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,13 +38,13 @@ from queries.binding import index_of, registered
 from queries.connection import SQL_DIR, db_path_of, db_version
 from queries.derived import FACTS, items_sql
 from queries.filters import Filters
+from queries.kept import keep, kept
 from queries.letter_rows import Part, letter_part
 from queries.part_hits import first_of
 
 CACHED = 6  # (database version, text, part kind) entries: a page asks for several kinds
 _columns: OrderedDict[tuple[str, str, str, str], pa.Table] = OrderedDict()
-_positions: dict[tuple[str, str], tuple[np.ndarray, np.ndarray] | None] = {}
-_lock = threading.Lock()  # the app's sessions share the process
+_positions: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray] | tuple[()]] = OrderedDict()
 _MOST = np.iinfo(np.int16).max  # a part's items, as text_n holds them
 
 
@@ -92,22 +91,14 @@ def _table(con: duckdb.DuckDBPyConnection, index: Path, text: str, part: Part) -
     if path is None:
         return None
     key = (str(path), db_version(path), text, part.name)
-    with _lock:
-        if (kept := _columns.get(key)) is not None:
-            _columns.move_to_end(key)
-            return kept
+    if (got := kept(_columns, key)) is not None:
+        return got
     firsts = first_of(con, part)
     positions = _positions_of(con, key[0], key[1])
     if firsts is None or positions is None:
         return None
     table = columns(fulltext.numbers(index, text), firsts, *positions)
-    if table is None:
-        return None
-    with _lock:
-        _columns[key] = table
-        while len(_columns) > CACHED:
-            _columns.popitem(last=False)
-    return table
+    return None if table is None else keep(_columns, key, table, CACHED)
 
 
 def columns(
@@ -141,9 +132,8 @@ def _positions_of(
     """(the rows' decision numbers in scan order, overturned by decision number), once per
     database version; None when they do not line up under a positional join."""
     key = (path, version)
-    with _lock:
-        if key in _positions:
-            return _positions[key]
+    if (got := kept(_positions, key)) is not None:
+        return got if got else None
     got = con.sql(render(SQL_DIR, "decision_positions")).fetchnumpy()
     order = np.asarray(got["decision_no"], dtype=np.int64)
     overturned = np.zeros((int(order.max()) if len(order) else 0) + 1, dtype=bool)
@@ -152,8 +142,5 @@ def _positions_of(
     with registered(con, check) as name:
         sql = render(SQL_DIR, "decision_positions_check", positions=name)
         aligned = con.sql(sql).fetchall()[0][0] == 0
-    out = (order, overturned) if aligned else None
-    with _lock:
-        _positions.clear()  # one database version at a time (30 MB at full scale)
-        _positions[key] = out
-    return out
+    out = (order, overturned) if aligned else ()  # (a misaligned order is kept as `()`)
+    return keep(_positions, key, out, 1) or None  # one database version (30 MB at full scale)
