@@ -14,6 +14,7 @@ from queries.grouping import mark_partial, period_sql, span
 from queries.letter_rows import first_row
 from queries.part_hits import matched
 from queries.runner import run
+from queries.text_counts import counted
 from queries.vocab import MIN_N
 
 # Case outcomes in the order a reader scans them (all upheld -> all overturned).
@@ -43,17 +44,21 @@ def _letters(
     sized: bool = False,
 ) -> pl.DataFrame:
     """Run `name` per letter: under a text, when the other filters select whole parts, their
-    first rows whose part the text matches (queries/part_hits.py); else one row per matching
-    letter as `first_row` allows."""
+    first rows whose part the text matches (queries/text_counts.py, else part_hits.py); else
+    one row per matching letter as `first_row` allows."""
     out = None
     if f.text:
         with bound(con, f.replace(text=None)) as (where, params):
-            if (hit := matched(con, f, where)) is not None:
+            with counted(con, f, where) as c:  # the text's counts per part, text_counts.py
+                if c is not None:
+                    out = run(con, name, {**params, **extra}, where=where, text_join=c.join,
+                              **_keys(c.first, grain, sized))  # fmt: skip
+            if out is None and (hit := matched(con, f, where)) is not None:
                 out = run(con, name, {**params, **hit.params, **extra}, where=hit.where(where),
-                          **_keys(hit.part.first, grain, sized))  # fmt: skip
+                          text_join="", **_keys(hit.part.first, grain, sized))  # fmt: skip
     if out is None:
         with bound(con, f) as (where, params):
-            out = run(con, name, {**params, **extra}, where=where,
+            out = run(con, name, {**params, **extra}, where=where, text_join="",
                       **_keys(first_row(con, f, where), grain, sized))  # fmt: skip
     return mark_partial(out, grain, *span(con, f)) if grain else out
 

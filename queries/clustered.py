@@ -24,6 +24,7 @@ from queries.letter_rows import Part, letter_part
 from queries.missed_rows import Missed, missed
 from queries.runner import run
 from queries.stats import chi2_p, fisher_exact_p, newcombe_diff
+from queries.text_counts import Counted, counted
 from queries.vocab import MIN_N
 
 
@@ -49,12 +50,13 @@ def clustered_rate_by(
     if grain is not None:
         period_sql(grain)
     query = _Query(dimension, grain, min_n, top, other)
-    with missed(con, f) as m:  # a text in most rows: the rows it misses
-        out = None if m is None else _with_misses(con, m, query)
-        if out is None:
-            with bound(con, f) as (where, bound_params):
-                out = _rates(con, letter_part(con, f, where, dimension), where, bound_params,
-                             query)  # fmt: skip
+    out = _with_text_counts(con, f, query) if f.text else None  # parts' counts under a text
+    if out is None:
+        with missed(con, f) as m:  # a text in most rows: the rows it misses
+            out = None if m is None else _with_misses(con, m, query)
+    if out is None:
+        with bound(con, f) as (where, bound_params):
+            out = _rates(con, letter_part(con, f, where, dimension), where, bound_params, query)
     if grain is None:
         return out
     return mark_partial(out, grain, *span(con, f))
@@ -98,6 +100,19 @@ class _Query:
                 "other_keys": other_keys, "order": order, "params": params}  # fmt: skip
 
 
+def _with_text_counts(
+    con: duckdb.DuckDBPyConnection, f: Filters, query: _Query
+) -> pl.DataFrame | None:
+    """A text on top of other filters that select whole parts: the parts' sums with each
+    part's matching counts (queries/text_counts.py: no regrouping of the matching rows, no
+    grouping of the missed ones); None when they do not select whole parts."""
+    others = f.replace(text=None)
+    with bound(con, others) as (where, params), counted(con, f, where, query.dimension) as c:
+        if c is None:
+            return None
+        return _rates(con, c.part, where, params, query, text=c)
+
+
 def _with_misses(con: duckdb.DuckDBPyConnection, m: Missed, query: _Query) -> pl.DataFrame | None:
     """A text in most rows on top of the other filters (`m.others`), which select whole parts:
     the parts' sums without the text, corrected for the pairs with missed rows (read from the
@@ -117,19 +132,21 @@ def _rates(
     bound_params: dict[str, object],
     query: _Query,
     missed_rows: str | None = None,
+    text: Counted | None = None,
 ) -> pl.DataFrame:
     """clustered_rates.sql over `where`: the part sums (plus the corrections for the rows a
-    text misses, `missed_rows`: their registered relation) and the per-letter grouping of what
-    they leave."""
+    text misses, `missed_rows`: their registered relation; or the parts' counts under a text,
+    `text`) and the per-letter grouping of what they leave."""
     q = query.fragments(con, where)
     frame, expand, pooled = q["frame"], q["expand"], q["pooled"]
+    cols = part_columns(part, text)
     if part is None:  # every row grouped per letter
-        counts, pooled = _part_counts(part, frame, expand, pooled), "true"
+        counts, pooled = _part_counts(cols, frame, expand, pooled), "true"
     elif query.dimension == "reviewer_state":  # pooled states too: from their lists
-        counts, pooled = _state_counts(part, frame, q["other_keys"], q["label"]), "false"
+        counts, pooled = _state_counts(cols, frame, q["other_keys"], q["label"]), "false"
     else:
-        counts = _part_counts(part, frame, expand, pooled)
-    hit = "true"
+        counts = _part_counts(cols, frame, expand, pooled)
+    hit, join = ("true", "") if text is None else (text.hit, text.join)  # (pooled rows)
     if missed_rows is not None and part is not None:
         # each row once per pair unless a state list repeats a state (the unnest)
         repeats = "count(*) // count(distinct item_no)" if expand else "1"
@@ -143,25 +160,34 @@ def _rates(
     return run(
         con, "clustered_rates", {**bound_params, **q["params"]},
         where=where, expand=expand, order=q["order"], pooled=pooled, part_counts=counts,
-        hit=hit, **frame,
+        hit=hit, text_join=join, **frame,
     )  # fmt: skip
 
 
-def _part_counts(part: Part | None, frame: dict[str, str], expand: str, pooled: str) -> str:
-    """clustered_part_counts.sql: sums over whole parts' first rows (none without a part)."""
+def part_columns(part: Part | None, text: Counted | None = None) -> dict[str, str]:
+    """The part-sum SQL's slots: the part's first-row flag and its counts (under a text, the
+    matching counts at the first rows of the parts with a match, queries/text_counts.py); none
+    without a part."""
     if part is None:
-        cols = {"first": "false", "part_n": "0", "part_k": "0"}
-    else:
-        cols = {"first": part.first, "part_n": part.items, "part_k": part.overturned}
+        return {"first": "false", "part_n": "0", "part_k": "0"}
+    if text is not None:
+        return {"first": text.first, "part_n": text.n, "part_k": text.k}
+    return {"first": part.first, "part_n": part.items, "part_k": part.overturned}
+
+
+def _part_counts(cols: dict[str, str], frame: dict[str, str], expand: str, pooled: str) -> str:
+    """clustered_part_counts.sql: sums over whole parts' first rows (none without a part)."""
     return render(SQL_DIR, "clustered_part_counts", expand=expand, pooled=pooled, **cols, **frame)
 
 
-def _state_counts(part: Part, frame: dict[str, str], other_keys: list[str], label: str) -> str:
+def _state_counts(
+    cols: dict[str, str], frame: dict[str, str], other_keys: list[str], label: str
+) -> str:
     """clustered_part_state_counts.sql: the part sums per state list, spread over its states."""
     other_names = [k.rsplit(" as ", 1)[1] for k in other_keys]
     return render(
-        SQL_DIR, "clustered_part_state_counts", first=part.first, part_n=part.items,
-        part_k=part.overturned, names=frame["names"], dated=frame["dated"], label=label,
+        SQL_DIR, "clustered_part_state_counts", **cols, names=frame["names"],
+        dated=frame["dated"], label=label,
         other_keys="".join(f"{n}, " for n in other_names),
         other_key_exprs="".join(f"{k}, " for k in other_keys),
     )  # fmt: skip

@@ -95,7 +95,7 @@ def best(
 
 
 def _as_numpy(column: pa.ChunkedArray, kind: type) -> np.ndarray:
-    """Arrow -> numpy without pandas (the columns here are made by _as_arrow: no nulls)."""
+    """Arrow -> numpy without pandas (the columns here are made by as_arrow: no nulls)."""
     parts = [np.frombuffer(c.buffers()[1], dtype=kind)[c.offset : c.offset + len(c)]
              for c in column.chunks]  # fmt: skip
     return parts[0] if len(parts) == 1 else np.concatenate([np.empty(0, kind), *parts])
@@ -117,7 +117,7 @@ def _cached(index_path: str, version: tuple[int, int], text: str, *, scored: boo
     more than half the rows has bm25's IDF clamped to ~0 anyway) comes back unranked (score
     NULL, as the ILIKE fallback), and its results are listed in storage (decision_no) order."""
     numbers = _hits(index_path, version, text)  # one match serves both
-    table = pa.table({"rowid": _as_arrow(numbers)})
+    table = pa.table({"rowid": as_arrow(numbers)})
     if not scored:
         return table
     if len(numbers) > RANKED_MAX:
@@ -126,7 +126,7 @@ def _cached(index_path: str, version: tuple[int, int], text: str, *, scored: boo
         words = _plain_words(con, text)
     score = bm25.scores(Path(index_path), words, numbers) if words else None
     if score is not None:  # the same doubles as FTS5's bm25, from cheaper reads (see bm25)
-        return pa.table({"rowid": _as_arrow(numbers), "score": _as_arrow(score, pa.float64())})
+        return pa.table({"rowid": as_arrow(numbers), "score": as_arrow(score, pa.float64())})
     rows: list[tuple[int, float]] = []
     if len(numbers):  # two halves of the hits on two threads: SQLite releases the GIL
         cuts = [int(numbers[0]), int(numbers[len(numbers) // 2]), int(numbers[-1]) + 1]
@@ -134,8 +134,8 @@ def _cached(index_path: str, version: tuple[int, int], text: str, *, scored: boo
         with ThreadPoolExecutor(len(parts)) as pool:
             rows = [row for part in pool.map(_ranked, *zip(*parts, strict=True)) for row in part]
     pairs = np.array(rows, dtype=np.float64).reshape(-1, 2)  # decision numbers < 2**53
-    return pa.table({"rowid": _as_arrow(pairs[:, 0].astype(np.int64)),
-                     "score": _as_arrow(pairs[:, 1], pa.float64())})  # fmt: skip
+    return pa.table({"rowid": as_arrow(pairs[:, 0].astype(np.int64)),
+                     "score": as_arrow(pairs[:, 1], pa.float64())})  # fmt: skip
 
 
 def _plain_words(con: sqlite3.Connection, text: str) -> list[str] | None:
@@ -181,7 +181,7 @@ def _misses(index_path: str, version: tuple[int, int], text: str, above: float) 
     mask = np.ones(top + 1, dtype=bool)
     mask[0] = False
     mask[hits] = False
-    return pa.table({"rowid": _as_arrow(np.flatnonzero(mask))})
+    return pa.table({"rowid": as_arrow(np.flatnonzero(mask))})
 
 
 def numbers(index_path: Path, text: str) -> np.ndarray:
@@ -205,7 +205,7 @@ def _bits(index_path: str, version: tuple[int, int], text: str) -> bytes:
     return np.packbits(mask).tobytes()
 
 
-def _as_arrow(values: np.ndarray, kind: pa.DataType | None = None) -> pa.Array:
+def as_arrow(values: np.ndarray, kind: pa.DataType | None = None) -> pa.Array:
     """numpy -> Arrow over the same buffer. (`pa.array` of an ndarray or a list, and
     `.to_numpy()`, import pandas on first use: half a second on a first search.)"""
     kind = kind or pa.int64()

@@ -9,7 +9,7 @@ import polars as pl
 
 from common.sqlfiles import render
 from queries.binding import bound, registered
-from queries.clustered import clustered_difference, clustered_rate_by, group_key
+from queries.clustered import clustered_difference, clustered_rate_by, group_key, part_columns
 from queries.connection import SQL_DIR
 from queries.derived import FACTS, items_sql
 from queries.fdr import FDR, bh_adjust
@@ -17,6 +17,7 @@ from queries.filters import FilterError, Filters
 from queries.grouping import check_grain, check_grouping, mark_partial, period_sql, span
 from queries.letter_rows import letter_part
 from queries.runner import run
+from queries.text_counts import counted
 from queries.vocab import MIN_N
 
 OTHER = "Other groups"
@@ -75,26 +76,27 @@ def pooled_parts(
     min_n: int = MIN_N,
 ) -> pl.DataFrame | None:
     """`clustered_rate_by(..., top=top_groups(...))` read off the first rows of whole parts of
-    letters, or None when the filters and the grouping do not select whole parts (a text,
-    item fields of no one part, the join fallback: the general path).
+    letters, or None when the filters and the grouping do not select whole parts (item fields
+    of no one part, the join fallback: the general path). Under a text the other filters must
+    select whole parts, whose first rows then carry the parts' matching counts
+    (queries/text_counts.py), and the pooled rows are the matching ones.
 
     The general path scans three times: the group sizes, the top groups' part sums and the
     pooled rows (regrouped per letter). Here one pass gives every group's part sums, which
     pick the top k and are their rows (sql/group_trend_groups.sql); only the pooled rows are
     regrouped per letter. By reviewer state one pass over the per-list sums does all
     (sql/group_trend_states.sql). The arguments are checked by group_trend."""
-    if f.text:  # never whole parts (letter_part): not worth binding the text twice
-        return None
-    with bound(con, f) as (where, bound_params):
-        part = letter_part(con, f, where, dimension)
-        if part is None:
+    others = f.replace(text=None)
+    with bound(con, others) as (where, bound_params), counted(con, f, where, dimension) as text:
+        part = letter_part(con, f, where, dimension) if text is None else text.part
+        if part is None:  # (under a text letter_part is None: whole parts of no text)
             return None
         period = period_sql(grain)
         names = f"period, {dimension}"
-        cols = {"period": period, "first": part.first, "part_n": part.items,
-                "part_k": part.overturned}  # fmt: skip
+        cols = {"period": period, **part_columns(part, text)}
         frame = {"where": where, "names": names, "dated": "decision_date is not null",
-                 "hit": "true", "order": names, "expand": ""}  # fmt: skip
+                 "hit": text.hit if text else "true", "order": names, "expand": "",
+                 "text_join": text.join if text else ""}  # fmt: skip
         params = {**bound_params, "min_n": min_n, "other": OTHER}
         if dimension == "reviewer_state":
             counts = render(SQL_DIR, "group_trend_states", **cols)
@@ -103,17 +105,18 @@ def pooled_parts(
                       part_counts=counts, **frame)  # fmt: skip
         else:
             key, _ = group_key(con, where, dimension)
-            groups = run(con, "group_trend_groups", bound_params, where=where, key=key, **cols)
+            groups = run(con, "group_trend_groups", bound_params, where=where, key=key,
+                         text_join=frame["text_join"], **cols)  # fmt: skip
             top = _top(groups, k)
-            text = f"({key})::varchar"
+            label = f"({key})::varchar"
             with registered(con, groups.to_arrow()) as name:
                 counts = (f"select period, grp as {dimension}, letters, decisions, overturned, "
                           f"skk, skn, snn from {name} where list_contains($top, grp)")  # fmt: skip
                 out = run(
                     con, "clustered_rates", {**params, "top": top},
-                    pooled=f"not list_contains($top, {text})", part_counts=counts,
-                    keys=(f"{period} as period, case when list_contains($top, {text}) then "
-                          f"{text} else $other end as {dimension}"),
+                    pooled=f"not list_contains($top, {label})", part_counts=counts,
+                    keys=(f"{period} as period, case when list_contains($top, {label}) then "
+                          f"{label} else $other end as {dimension}"),
                     **frame,
                 )  # fmt: skip
     return mark_partial(out, grain, *span(con, f))

@@ -13,7 +13,6 @@ are the matching parts.
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -26,11 +25,11 @@ from queries.binding import index_of
 from queries.connection import SQL_DIR, db_path_of, db_version
 from queries.derived import FACTS, items_sql
 from queries.filters import Filters
+from queries.kept import keep, kept
 from queries.letter_rows import PART_COLUMNS, Part, letter_part
 
 CACHED = 6  # part kinds of one database version
 _first_of: OrderedDict[tuple[str, str, str], np.ndarray] = OrderedDict()
-_lock = threading.Lock()  # the app's sessions share the process
 # A number past the bits reads the last one, which is never set (as Filters.where's text bits).
 CONDITION = (
     "get_bit($part_bits::bit, least(decision_no, bit_length($part_bits::bit) - 1)::integer) = 1"
@@ -58,18 +57,10 @@ def first_of(con: duckdb.DuckDBPyConnection, part: Part) -> np.ndarray | None:
     if path is None:
         return None
     key = (str(path), db_version(path), part.name)
-    with _lock:
-        if key in _first_of:
-            _first_of.move_to_end(key)
-            return _first_of[key]
+    if (got := kept(_first_of, key)) is not None:
+        return got
     out = _first_rows(con, part)
-    if out is None:
-        return None
-    with _lock:
-        _first_of[key] = out
-        while len(_first_of) > CACHED:
-            _first_of.popitem(last=False)
-    return out
+    return None if out is None else keep(_first_of, key, out, CACHED)
 
 
 def _first_rows(con: duckdb.DuckDBPyConnection, part: Part) -> np.ndarray | None:

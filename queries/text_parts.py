@@ -21,10 +21,8 @@ text and index version (~0.1 CPU s).
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import numpy as np
@@ -32,6 +30,7 @@ import numpy as np
 from common.sqlfiles import render
 from queries import fulltext
 from queries.connection import SQL_DIR, db_path_of, db_version
+from queries.kept import keep, kept
 from queries.letter_rows import Part
 from queries.part_hits import first_of
 
@@ -47,7 +46,6 @@ _CODES_KEPT = 3  # (database version, field) entries, 13 MB each at full scale
 _codes: OrderedDict[tuple[str, str, str], np.ndarray] = OrderedDict()
 _BITS_KEPT = 8  # (database version, text, flag) entries, ~420 KB each at full scale
 _bits: OrderedDict[tuple[str, str, str, str], bytes] = OrderedDict()
-_lock = threading.Lock()
 
 
 def part_bits(con: duckdb.DuckDBPyConnection, index: Path, text: str, part: str) -> bytes | None:
@@ -59,40 +57,25 @@ def part_bits(con: duckdb.DuckDBPyConnection, index: Path, text: str, part: str)
     if (part not in PART_OF_FLAG and part not in ITEM_FIELDS) or path is None:
         return None
     key = (str(path), db_version(path), text, part)  # the version covers the index file too
-    if (kept := _kept(_bits, key)) is not None:
-        return kept
+    if (got := kept(_bits, key)) is not None:
+        return got
     firsts = first_of(con, Part(PART_OF_FLAG.get(part, "letter")))
     if firsts is None:
         return None
     codes = _field_codes(con, key[0], key[1], part) if part in ITEM_FIELDS else None
-    return _keep(_bits, key, _mark(fulltext.numbers(index, text), firsts, codes), _BITS_KEPT)
+    return keep(_bits, key, _mark(fulltext.numbers(index, text), firsts, codes), _BITS_KEPT)
 
 
 def _field_codes(con: duckdb.DuckDBPyConnection, path: str, version: str, field: str) -> np.ndarray:
     """Per decision number: the dense code of its value of `field` (0 where no stored row)."""
     key = (path, version, field)
-    if (kept := _kept(_codes, key)) is not None:
-        return kept
+    if (got := kept(_codes, key)) is not None:
+        return got
     got = con.sql(render(SQL_DIR, "text_field_codes", field=field)).fetchnumpy()
     numbers = np.asarray(got["decision_no"])
     codes = np.zeros((int(numbers.max()) if len(numbers) else 0) + 1, np.int32)
     codes[numbers] = np.asarray(got["code"])
-    return _keep(_codes, key, codes, _CODES_KEPT)
-
-
-def _kept(cache: OrderedDict, key: tuple) -> Any:
-    with _lock:  # the app's sessions share the process
-        if (got := cache.get(key)) is not None:
-            cache.move_to_end(key)
-        return got
-
-
-def _keep(cache: OrderedDict, key: tuple, value: Any, most: int) -> Any:
-    with _lock:
-        cache[key] = value
-        while len(cache) > most:
-            cache.popitem(last=False)
-    return value
+    return keep(_codes, key, codes, _CODES_KEPT)
 
 
 def _mark(hits: np.ndarray, firsts: np.ndarray, codes: np.ndarray | None = None) -> bytes:

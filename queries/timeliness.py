@@ -16,6 +16,7 @@ from queries.grouping import key_sql, mark_partial, period_sql, span
 from queries.letter_rows import first_row
 from queries.part_hits import matched
 from queries.runner import run
+from queries.text_counts import counted
 
 MEASURES = {
     "assigned_to_decision": "Date assigned to decision (days)",
@@ -35,11 +36,14 @@ def timeliness(
 
     With neither `grain` nor `by`: one row per measure (`scope` = 'all').
     """
-    if f.text:  # the first rows of the whole parts the text matches (queries/part_hits.py)
+    if f.text:  # the first rows of the whole parts the text matches
         with bound(con, f.replace(text=None)) as (where, params):
-            if (hit := matched(con, f, where, by)) is not None:
+            with counted(con, f, where, by) as c:  # (queries/text_counts.py)
+                out = None if c is None else _run(con, params, where, grain, by, c.first, c.join)
+            if out is None and (hit := matched(con, f, where, by)) is not None:  # part_hits.py
                 out = _run(con, {**params, **hit.params}, hit.where(where), grain, by,
                            hit.part.first)  # fmt: skip
+            if out is not None:
                 return mark_partial(out, grain, *span(con, f)) if grain else out
     with bound(con, f) as (where, params):
         out = _run(con, params, where, grain, by, first_row(con, f, where, by))
@@ -53,9 +57,10 @@ def _run(
     grain: str | None,
     by: str | None,
     first: str | None,
+    text_join: str = "",
 ) -> pl.DataFrame:
     """timeliness.sql with its fragments: `first` as `first_row` (or the first rows of the
-    parts a text matches, queries/part_hits.py)."""
+    parts a text matches: queries/text_counts.py with its `text_join`, or part_hits.py)."""
     keys, names, expand, join = [], [], "", ""
     if grain is not None:
         keys.append(f"{period_sql(grain)} as period")
@@ -74,6 +79,7 @@ def _run(
     return run(
         con, "timeliness", params,
         where=where, keys=", ".join(keys), names=", ".join(names), expand=expand, join=join,
+        text_join=text_join,
         dated="decision_date is not null" if grain else "true",
         letter_rows="first_items" if first else "letter_groups", first=first or "false",
         order=", ".join([*names, "measure"]),

@@ -148,14 +148,16 @@ def wilson(k: int, n: int) -> tuple[float, float]:
 
 
 @contextmanager
-def _no_missed_rows(*_args: object) -> Iterator[None]:
+def refused(*_args: object, **_kwargs: object) -> Iterator[None]:
+    """A shortcut's context manager that never answers (missed_rows.missed, text_counts.counted
+    refused: the general path)."""
     yield None
 
 
 def assert_fast_paths_equal_the_general_path(db: Path, calls, monkeypatch) -> None:
     """Each call twice on one connection: as written (letter parts / first rows / the rows a
-    text in most rows misses, where the filters allow), then with every shortcut refused; the
-    frames must agree exactly."""
+    text in most rows misses / the parts' counts under a text, where the filters allow), then
+    with every shortcut refused; the frames must agree exactly."""
     timeliness = importlib.import_module("queries.timeliness")  # the package re-exports it
     standardised = importlib.import_module("queries.standardised")
     group_trend = importlib.import_module("queries.group_trend")
@@ -167,7 +169,9 @@ def assert_fast_paths_equal_the_general_path(db: Path, calls, monkeypatch) -> No
         for module in (case_level, timeliness):
             monkeypatch.setattr(module, "first_row", lambda *a, **k: None)
         for module in (clustered, standardised):
-            monkeypatch.setattr(module, "missed", _no_missed_rows)
+            monkeypatch.setattr(module, "missed", refused)
+        for module in (clustered, group_trend, case_level, timeliness):  # nor the text's counts
+            monkeypatch.setattr(module, "counted", refused)
         for module in (case_level, timeliness):
             monkeypatch.setattr(module, "matched", lambda *a, **k: None)
         slow = [call(con) for call in calls]

@@ -20,6 +20,7 @@ from tests.analysesdb import (
     clustered_reference,
     indexed_with_repeated_states,
     isclose,
+    refused,
     rows_matching,
 )
 
@@ -49,7 +50,10 @@ def hits(db):
 
 
 def _spy_parts(monkeypatch, module) -> list[str]:
-    """The part names part_hits.matched answered with, as `module` calls it."""
+    """The part names part_hits.matched answered with, as `module` calls it (the text's
+    counts, queries/text_counts.py, refused: matched is their fallback)."""
+    for refusing in (case_level, timeliness):
+        monkeypatch.setattr(refusing, "counted", refused)
     taken: list[str] = []
     real = part_hits.matched
 

@@ -22,6 +22,7 @@ from tests.analysesdb import (
     indexed_with_repeated_states,
     isclose,
     letters_raw,
+    refused,
     rows_matching,
 )
 from tests.test_analyses_standardised import expected_counts
@@ -80,6 +81,8 @@ def test_missed_rows_paths_equal_the_general_path(db, monkeypatch, case):
     taken = []
     real = part_hits.matched
     monkeypatch.setattr(timeliness, "matched", lambda *a: taken.append(1) or real(*a))
+    for module in (case_level, timeliness):  # (matched: the fallback of the text's counts)
+        monkeypatch.setattr(module, "counted", refused)
     with q.open_db(db) as con, missed_rows.missed(con, f) as m:
         assert m is not None and m.others == Filters(**OTHERS[case])
     assert_fast_paths_equal_the_general_path(db, calls(f), monkeypatch)

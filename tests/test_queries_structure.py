@@ -21,6 +21,7 @@ import pytest
 import common.sqlfiles as sqlfiles
 import queries as q
 from queries import (
+    clustered,
     connection,
     coverage,
     derived,
@@ -31,6 +32,7 @@ from queries import (
     search_index,
     source_file,
 )
+from tests.analysesdb import refused
 from tests.querydb import build_query_db, insert, make_rows
 
 PACKAGE = Path(q.__file__).parent
@@ -131,8 +133,12 @@ def analyses(con: duckdb.DuckDBPyConnection, f: q.Filters) -> None:
     q.opioid_share(con, f, "year")
     q.group_trend(con, f, "service_category", "year", k=2)
     q.group_trend(con, f, "reviewer_state", "year", k=2)  # the top states per state list
+    opioids = f.replace(drug_class=("Opioids",))  # no whole parts: the sizes per state list
+    q.group_trend(con, opioids, "reviewer_state", "year", k=2)
     if f.text:  # a word in every row: the parts' sums corrected for the missed rows' pairs
-        q.clustered_rate_by(con, f.replace(text="request"), "reviewer_state")
+        with pytest.MonkeyPatch.context() as patch:  # (when the parts' counts are not at hand)
+            patch.setattr(clustered, "counted", refused)
+            q.clustered_rate_by(con, f.replace(text="request"), "reviewer_state")
     q.agreement_table(con, f, "chapter")
     q.standardised(con, f, "reviewer_specialty")
     q.standardised(con, f, "reviewer_state")  # on decision_facts: per state list's rows

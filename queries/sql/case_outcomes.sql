@@ -5,9 +5,10 @@
 -- matching letter (queries/letter_rows.py): `first_items` when the filters select whole
 -- letters or one whole part of each ({first}: item 1, or the part's first row: no regrouping
 -- of every item), else `grouped_letters`. Under a text, {where} may keep only the first rows
--- of the parts the text matches (queries/part_hits.py): `first_items` reads them.
+-- of the parts the text matches (queries/part_hits.py), or {text_join} gives each row the
+-- text's counts of its part (queries/text_counts.py; {first} keeps the parts with a match).
 with filtered as (
-    select * from ({items}) as items where {where}
+    select * from ({items}) as items{text_join} where {where}
 ),
 
 first_items as (

@@ -14,8 +14,10 @@
 -- A text in most rows on top of whole parts ({hit}: the row is not one the text misses) is
 -- left out of {where}: the part sums are taken without it and corrected for the few missed
 -- rows (clustered_miss_counts.sql); the per-letter grouping keeps only the hits.
+-- Under a text the rows may instead carry each part's matching counts at its first row
+-- ({text_join}: a positional join with columns per row in scan order, queries/text_counts.py).
 with filtered as not materialized (  -- read by both paths: not copied
-    select * from ({items}) as items where {where}
+    select * from ({items}) as items{text_join} where {where}
 ),
 
 expanded as (

@@ -4,9 +4,10 @@
 -- no regrouping). Every group's: their dated decisions pick the top k (queries/group_trend.py),
 -- whose rows are then used as they are; the pooled rest is regrouped per letter there (a
 -- letter may straddle pooled groups). This pass replaces both the group_sizes.sql scan and
--- clustered_rates' sums of the top groups.
+-- clustered_rates' sums of the top groups. Under a text the rows carry the parts' matching
+-- counts at their first rows ({text_join}: a positional join, queries/text_counts.py).
 with filtered as (
-    select * from ({items}) as items where {where}
+    select * from ({items}) as items{text_join} where {where}
 )
 
 select

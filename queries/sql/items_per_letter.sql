@@ -7,9 +7,10 @@
 -- filters select one whole part of each letter on decision_facts ({first}: its first row,
 -- which carries the letter's item count); else `grouped_letters` (distinct matching letters,
 -- their item_count from `letters`). Under a text, {where} may keep only the first rows of the
--- parts the text matches (queries/part_hits.py): `part_items` reads them.
+-- parts the text matches (queries/part_hits.py), or {text_join} gives each row the text's
+-- counts of its part (queries/text_counts.py; {first} keeps the parts with a match).
 with filtered as (
-    select * from ({items}) as items where {where}
+    select * from ({items}) as items{text_join} where {where}
 ),
 
 first_items as (

@@ -15,8 +15,10 @@
 -- By reviewer state on the first rows, rows carry their state list's number ({keys} has
 -- `state_set`) and the joint histogram is per list first, then per state through
 -- state_set_members ({join}; each state once per list): no list functions over 1.7 M rows.
+-- Or {text_join} gives each row the text's counts of its part (queries/text_counts.py: a
+-- positional join, no bit lookup per row) and {first} keeps the parts with a match.
 with filtered as (
-    select * from ({items}) as items where {where}
+    select * from ({items}) as items{text_join} where {where}
 ),
 
 expanded as (
