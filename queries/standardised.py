@@ -42,7 +42,7 @@ def standardised(
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
         raise FilterError(f"min_n must be a non-negative integer, got {min_n!r}")
     key, _ = key_sql(dimension)
-    by_sets = False
+    on_facts = items_sql(con) == FACTS
     cells = {"cell_key": f"({key})", "grp": "cell_key", "groups_from": "key_counts"}
     if dimension == "reviewer_state":  # a decision counts once per listing of a state
         cells = {
@@ -50,8 +50,7 @@ def standardised(
             "grp": "reviewer_state",
             "groups_from": "(select *, unnest(cell_key) as reviewer_state from key_counts)",
         }
-        if items_sql(con) == FACTS:  # per state list's number, then its states
-            by_sets = True
+        if on_facts:  # per state list's number, then its states
             cells.update(
                 cell_key="state_set",
                 grp="states.reviewer_state",
@@ -63,9 +62,7 @@ def standardised(
     with missed(con, f) as m, bound(con, f if m is None else m.others) as (where, params):
         rows, rows_where = (m.rows, where) if m else ("(select * from base where false)", "true")
         frame = {"where": where, "missed": rows, "missed_where": rows_where, **cells}
-        raw = _by_state_list(con, {**params, "min_n": min_n}, frame) if by_sets else None
-        if raw is None:
-            raw = run(con, "standardised", {**params, "min_n": min_n}, **frame)
+        raw = run(con, "standardised", {**params, "min_n": min_n}, **frame, **_strata(on_facts))
     by_sub = [_row(r, r["expected_sub"]) for r in raw.iter_rows(named=True)]
     by_year = [_row(r, r["expected_sub_year"]) for r in raw.iter_rows(named=True)]
     changes = _year_changes(by_sub, by_year)
@@ -78,18 +75,18 @@ def standardised(
     return pl.DataFrame(rows, schema=_SCHEMA)
 
 
-def _by_state_list(
-    con: duckdb.DuckDBPyConnection, params: dict[str, object], frame: dict[str, str]
-) -> pl.DataFrame | None:
-    """standardised.sql's rows by reviewer state from sql/standardised_sets.sql: each row
-    weighted by its stratum's rates and summed per state list, instead of grouping ~4 x 10^5
-    (list, subcategory, year) cells at full scale. None when two strata share the hash the
-    rows are joined by (then the cells' query answers)."""
-    sets = {k: v for k, v in frame.items() if k != "cell_key"}
-    raw = run(con, "standardised_sets", params, **sets)
-    if raw["collisions"].max() or 0:
-        return None
-    return raw.drop("collisions")
+def _strata(on_facts: bool) -> dict[str, str]:
+    """standardised.sql's {stratum} and {stratum_keys}: decision_facts' stratum numbers, or on
+    the join the (subcategory, year) pair itself, its parts read off the strata counted."""
+    if on_facts:
+        keys = "(select stratum as stratum_key, * exclude (stratum) from stratum_keys)"
+        return {"stratum": "stratum", "stratum_keys": keys}
+    pair = "{'subcategory': service_subcategory, 'year': decision_year}"
+    keys = (
+        "(select stratum_key, stratum_key.subcategory as service_subcategory,"
+        " stratum_key.year as decision_year from stratum_counts)"
+    )
+    return {"stratum": pair, "stratum_keys": keys}
 
 
 def _row(r: dict, expected: float | None) -> dict:
