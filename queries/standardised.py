@@ -66,7 +66,7 @@ def standardised(
     by_sub = [_row(r, r["expected_sub"]) for r in raw.iter_rows(named=True)]
     by_year = [_row(r, r["expected_sub_year"]) for r in raw.iter_rows(named=True)]
     changes = _year_changes(by_sub, by_year)
-    rows = by_year if changes else by_sub
+    rows = [_complete(r) for r in (by_year if changes else by_sub)]
     q_values = bh_adjust([None if r["small"] else r["p_value"] for r in rows])
     for r, q in zip(rows, q_values, strict=True):
         r.update(q_value=q, beyond_noise=q is not None and q <= FDR,
@@ -90,6 +90,9 @@ def _strata(on_facts: bool) -> dict[str, str]:
 
 
 def _row(r: dict, expected: float | None) -> dict:
+    """A group's row with what choosing the strata needs (O/E, the 95 % funnel limits); the
+    rest (`_complete`) only for the strata chosen: each exact Poisson figure is a series of
+    ~sqrt(E) terms, milliseconds for the expected counts of 3 M decisions."""
     out = {k: r[k] for k in ("grp", "decisions", "observed", "rate", "ci_low", "ci_high",
                              "overall_rate", "small")}  # fmt: skip
     out["expected"] = expected
@@ -99,18 +102,27 @@ def _row(r: dict, expected: float | None) -> dict:
     out.update(blank, outside_95=False, outside_998=False)
     if not expected or expected <= 0:
         return out
-    o = int(r["observed"])
-    low, high = exact_ci(o)
-    oe = o / expected
+    oe = int(r["observed"]) / expected
     lo95, hi95 = (funnel_limit(expected, p) for p in LIMITS["95"])
-    lo998, hi998 = (funnel_limit(expected, p) for p in LIMITS["99.8"])
     overall = r["overall_rate"] or 0.0
+    out.update(oe=oe, adjusted_rate=oe * overall, lo95=lo95, hi95=hi95,
+               outside_95=not lo95 <= oe <= hi95)  # fmt: skip
+    return out
+
+
+def _complete(out: dict) -> dict:
+    """`_row`'s row with the exact interval and test and the 99.8 % funnel limits."""
+    expected = out["expected"]
+    if out["oe"] is None:
+        return out
+    o = int(out["observed"])
+    low, high = exact_ci(o)
+    lo998, hi998 = (funnel_limit(expected, p) for p in LIMITS["99.8"])
+    overall = out["overall_rate"] or 0.0
     out.update(
-        oe=oe, oe_low=low / expected, oe_high=high / expected,
-        adjusted_rate=oe * overall, adjusted_low=low / expected * overall,
+        oe_low=low / expected, oe_high=high / expected, adjusted_low=low / expected * overall,
         adjusted_high=high / expected * overall, p_value=exact_p(o, expected),
-        lo95=lo95, hi95=hi95, lo998=lo998, hi998=hi998,
-        outside_95=not lo95 <= oe <= hi95, outside_998=not lo998 <= oe <= hi998,
+        lo998=lo998, hi998=hi998, outside_998=not lo998 <= out["oe"] <= hi998,
     )  # fmt: skip
     return out
 
