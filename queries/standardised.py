@@ -43,12 +43,15 @@ def standardised(
         raise FilterError(f"min_n must be a non-negative integer, got {min_n!r}")
     key, _ = key_sql(dimension)
     on_facts = items_sql(con) == FACTS
-    cells = {"cell_key": f"({key})", "grp": "cell_key", "groups_from": "key_counts"}
+    cells = {"cell_key": f"({key})", "grp": "cell_key", "groups_from": "key_counts",
+             "cell_group": f"({key})", "weighed": "cells"}  # fmt: skip
     if dimension == "reviewer_state":  # a decision counts once per listing of a state
-        cells = {
+        cells = {  # too many (list, stratum) cells: every row weighed
             "cell_key": "reviewer_states",
             "grp": "reviewer_state",
             "groups_from": "(select *, unnest(cell_key) as reviewer_state from key_counts)",
+            "cell_group": "null",
+            "weighed": "rows_as_cells",
         }
         if on_facts:  # per state list's number, then its states
             cells.update(

@@ -6,7 +6,7 @@
 -- filters and `missed` the rows the text misses (queries/missed_rows.py): they count -1, so
 -- every count and sum is the other filters' less the missed rows' (counts add up). Otherwise
 -- `missed` has no rows.
-with base as not materialized (  -- read by both passes: not copied
+with base as not materialized (  -- by state list read twice: not copied
     select * from ({items}) as items where {where}
 ),
 
@@ -15,7 +15,7 @@ missed as not materialized (
 ),
 
 -- {stratum}: the row's (subcategory, year) stratum. On decision_facts its number `stratum`
--- (sql/derived_facts_rows.sql), so both passes below aggregate and join a small integer
+-- (sql/derived_facts_rows.sql), so the cells and strata below group and join a small integer
 -- (perfect hashes) instead of two strings; on the join fallback the pair itself.
 filtered as not materialized (
     select *, {stratum} as stratum_key, 1 as w from base
@@ -23,16 +23,21 @@ filtered as not materialized (
     select *, {stratum} as stratum_key, -1 as w from missed
 ),
 
--- Two passes over the rows: the strata's counts (a few hundred groups), then every row
--- weighted by its stratum's rates and summed per key. (Grouping (key, stratum) cells in one
--- pass instead makes ~4 x 10^5 cells by state list at full scale.)
-stratum_counts as (
+-- The rows' counts per cell: a (key, stratum) pair, or, when {cell_group} is null, a stratum
+-- alone (by state list, where (list, stratum) cells would number ~4 x 10^5 at full scale).
+-- The strata's counts are the cells' summed over the key.
+cells as (
     select
+        {cell_group} as cell_key,
         stratum_key,
         sum(w) as n,
         coalesce(sum(w) filter (where overturned), 0) as o
     from filtered
     group by all
+),
+
+stratum_counts as (
+    select stratum_key, sum(n) as n, sum(o) as o from cells group by all
 ),
 
 -- {stratum_keys}: each stratum's subcategory and year (stratum_keys on decision_facts).
@@ -57,18 +62,29 @@ rates as (
     window sub as (partition by service_subcategory)
 ),
 
--- Each key's counts; keys are then mapped to groups by {groups_from}: the key itself, or per
--- state of a state list (by reviewer state, where a decision counts once per listing, as
--- unnest does: on decision_facts the key is the list's number `state_set` and
--- state_set_members lists its states, so a few thousand lists are spread, not 3 M rows).
-key_counts as (
+-- Each key's counts: {weighed} (the cells, or when they hold no key, every row as a cell of its
+-- own: a second pass over the rows) weighted by their strata's rates and summed per key.
+-- Keys are then mapped to groups by {groups_from}: the key itself, or per state of a state
+-- list (by reviewer state, where a decision counts once per listing, as unnest does: on
+-- decision_facts the key is the list's number `state_set` and state_set_members lists its
+-- states, so a few thousand lists are spread, not 3 M rows).
+rows_as_cells as not materialized (
     select
         {cell_key} as cell_key,
-        sum(w) as decisions,
-        coalesce(sum(w) filter (where overturned), 0) as observed,
-        sum(w * r_sub) as expected_sub,
-        sum(w * r_sub_year) as expected_sub_year
+        stratum_key,
+        w as n,
+        case when overturned then w else 0 end as o
     from filtered
+),
+
+key_counts as (
+    select
+        cell_key,
+        sum(n) as decisions,
+        sum(o) as observed,
+        sum(n * r_sub) as expected_sub,
+        sum(n * r_sub_year) as expected_sub_year
+    from {weighed}
     join rates using (stratum_key)
     group by all
 ),
