@@ -20,7 +20,8 @@ from common.sqlfiles import render
 from queries.connection import SQL_DIR, db_path_of, db_version, install_macros
 
 FACTS = "select * from decision_facts"
-DERIVED_TABLES = 4  # decision_facts, state_set_members, filter_values, derived_state
+# decision_facts, state_set_members, stratum_keys, filter_values, derived_state
+DERIVED_TABLES = 5
 FINGERPRINT_KEYS = ("letters", "decisions", "letters_hash", "decisions_hash")
 # (letters column as stored, the same value as decision_facts shows it): the letter hash.
 LETTER_HASHED = (
@@ -68,7 +69,7 @@ def part_items(flag: str) -> str:
 
 
 # Columns decision_facts adds besides the parts': a table without one is rebuilt.
-ADDED_COLUMNS = ("state_set", "guideline_agreement", *PART_COLUMNS)
+ADDED_COLUMNS = ("state_set", "stratum", "guideline_agreement", *PART_COLUMNS)
 OPTIONAL_HASHED = ("decision_no",)  # decisions columns items.sql copies once they exist
 _fresh_cache: dict[str, tuple[str, bool]] = {}  # db path -> (db_version, fresh)
 
@@ -121,14 +122,21 @@ def agreement_label() -> str:
 
 
 def facts_rows(letters: str = "true") -> str:
-    """The SELECT of decision_facts rows for the letters passing `letters` (code-made)."""
+    """The SELECT of decision_facts rows for the letters passing `letters` (code-made),
+    numbering strata as stratum_keys does (sql/derived_stratum_table.sql creates it)."""
     return render(
         SQL_DIR,
         "derived_facts_rows",
         items=render(SQL_DIR, "items"),
         letters=letters,
         agreement=agreement_label(),
+        strata="stratum_keys",
     )
+
+
+def stratum_keys(facts: str, keys: str = "true") -> str:
+    """The SELECT of stratum_keys rows: the strata of `facts` (a table) passing `keys`."""
+    return render(SQL_DIR, "derived_stratum_keys", facts=facts, keys=keys)
 
 
 def write_state(con: duckdb.DuckDBPyConnection, fp: dict[str, object]) -> None:
@@ -145,9 +153,11 @@ def refresh_derived(con: duckdb.DuckDBPyConnection, fp: dict[str, object] | None
     con.execute("set enable_progress_bar = false")  # ingest draws its own progress
     con.execute("begin transaction")
     try:
+        con.execute(render(SQL_DIR, "derived_stratum_table"))  # the numbers kept
         con.execute(render(SQL_DIR, "derived_facts", rows=facts_rows()))
         members = render(SQL_DIR, "derived_state_sets", facts="decision_facts", sets="true")
         con.execute(f"create or replace table state_set_members as {members}")
+        con.execute(f"create or replace table stratum_keys as {stratum_keys('decision_facts')}")
         options = render(SQL_DIR, "filter_options", items=FACTS)
         con.execute(render(SQL_DIR, "derived_filter_values", filter_options=options))
         write_state(con, fp or fingerprint(con))

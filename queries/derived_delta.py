@@ -32,6 +32,7 @@ from queries.derived import (
     read_state,
     refresh_derived,
     remember_fresh,
+    stratum_keys,
     write_state,
 )
 
@@ -91,33 +92,52 @@ def _apply(
     if any(state[k] - removed[k] + added[k] != now[k] for k in FINGERPRINT_KEYS):
         return None  # something besides these letters changed: rebuild whole
     gone, came = _options(con, REMOVED), _options(con, ADDED)
-    sets = _state_sets(con)
+    sets, strata = _removed_and_added(con, "state_set"), _removed_and_added(con, "stratum")
     con.execute(f"delete from decision_facts where {DELTA}", by_id)
     con.execute(f"insert into decision_facts by name {ADDED}")
     _update_state_sets(con, *sets)
+    _update_strata(con, *strata)
     _update_filter_values(con, gone, came)
     write_state(con, now)
     return len(ids)
 
 
-def _state_sets(con: duckdb.DuckDBPyConnection) -> tuple[list[int], list[int]]:
-    """(state_set values of the removed rows, of the added rows)."""
+def _removed_and_added(con: duckdb.DuckDBPyConnection, col: str) -> tuple[list[int], list[int]]:
+    """(`col` values of the removed rows, of the added rows; col: code-made)."""
     return tuple(
-        [r[0] for r in con.execute(f"select distinct state_set from ({rows})").fetchall()]
+        [r[0] for r in con.execute(f"select distinct {col} from ({rows})").fetchall()]
         for rows in (REMOVED, ADDED)
     )
 
 
+def _unused(con: duckdb.DuckDBPyConnection, col: str, gone: list[int]) -> list[int]:
+    """The `gone` values of `col` no decision_facts row has any more (col: code-made)."""
+    if not gone:
+        return []
+    used = f"select distinct {col} from decision_facts where list_contains($gone, {col})"
+    kept = {r[0] for r in con.execute(used, {"gone": gone}).fetchall()}
+    return [v for v in gone if v not in kept]
+
+
+def _update_strata(con: duckdb.DuckDBPyConnection, gone: list[int], came: list[int]) -> None:
+    """stratum_keys as a full rebuild writes it: the new rows' new numbers join (numbered by
+    sql/derived_facts_rows.sql), numbers no row has any more leave."""
+    if unused := _unused(con, "stratum", gone):
+        con.execute(
+            "delete from stratum_keys where list_contains($unused, stratum)", {"unused": unused}
+        )
+    if came:
+        known = "not stratum in (select stratum from stratum_keys)"
+        con.execute(f"insert into stratum_keys {stratum_keys('derived_new', known)}")
+
+
 def _update_state_sets(con: duckdb.DuckDBPyConnection, gone: list[int], came: list[int]) -> None:
     """state_set_members as a full rebuild writes it: new lists join, unused ones leave."""
-    if gone:
-        used = "select distinct state_set from decision_facts where list_contains($gone, state_set)"
-        kept = {r[0] for r in con.execute(used, {"gone": gone}).fetchall()}
-        if unused := [s for s in gone if s not in kept]:
-            con.execute(
-                "delete from state_set_members where list_contains($unused, state_set)",
-                {"unused": unused},
-            )
+    if unused := _unused(con, "state_set", gone):
+        con.execute(
+            "delete from state_set_members where list_contains($unused, state_set)",
+            {"unused": unused},
+        )
     have = "select state_set from state_set_members where list_contains($came, state_set)"
     known = {r[0] for r in con.execute(have, {"came": came}).fetchall()} if came else set()
     if new := sorted(set(came) - known):

@@ -103,6 +103,13 @@ def poisson_cdf(r: int, mu: float) -> float:
     return gamma_q(r + 1, mu)
 
 
+def poisson_pmf(r: int, mu: float) -> float:
+    """P(Y = r) for Y ~ Poisson(mu), mu > 0."""
+    if r < 0:
+        return 0.0
+    return math.exp(r * math.log(mu) - mu - math.lgamma(r + 1))
+
+
 def poisson_sf(r: int, mu: float) -> float:
     """P(Y >= r) for Y ~ Poisson(mu)."""
     if r <= 0:
@@ -138,10 +145,15 @@ def funnel_limit(expected: float, p: float) -> float:
         return math.nan
     z = NormalDist().inv_cdf(p)
     r = max(0, int(expected + z * math.sqrt(expected)) - 2)
-    while r > 0 and poisson_cdf(r - 1, expected) >= p:
+    # one CDF (a series of ~sqrt(E) terms), then steps of the probability mass:
+    # F(r - 1) = F(r) - f(r), and F(r) - F(r - 1) is f(r) itself
+    f_r = poisson_cdf(r, expected)
+    while r > 0 and f_r - poisson_pmf(r, expected) >= p:
+        f_r -= poisson_pmf(r, expected)
         r -= 1
-    while poisson_cdf(r, expected) < p:
+    while f_r < p:
         r += 1
-    f_r, f_below = poisson_cdf(r, expected), poisson_cdf(r - 1, expected)
-    alpha = (f_r - p) / (f_r - f_below) if f_r > f_below else 0.0
+        f_r += poisson_pmf(r, expected)
+    mass = poisson_pmf(r, expected)
+    alpha = (f_r - p) / mass if mass > 0 else 0.0
     return max(0.0, r - alpha) / expected

@@ -42,16 +42,18 @@ def standardised(
     if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
         raise FilterError(f"min_n must be a non-negative integer, got {min_n!r}")
     key, _ = key_sql(dimension)
-    by_sets = False
-    cells = {"cell_key": f"({key})", "grp": "cell_key", "groups_from": "key_counts"}
+    on_facts = items_sql(con) == FACTS
+    cells = {"cell_key": f"({key})", "grp": "cell_key", "groups_from": "key_counts",
+             "cell_group": f"({key})", "weighed": "cells"}  # fmt: skip
     if dimension == "reviewer_state":  # a decision counts once per listing of a state
-        cells = {
+        cells = {  # too many (list, stratum) cells: every row weighed
             "cell_key": "reviewer_states",
             "grp": "reviewer_state",
             "groups_from": "(select *, unnest(cell_key) as reviewer_state from key_counts)",
+            "cell_group": "null",
+            "weighed": "rows_as_cells",
         }
-        if items_sql(con) == FACTS:  # per state list's number, then its states
-            by_sets = True
+        if on_facts:  # per state list's number, then its states
             cells.update(
                 cell_key="state_set",
                 grp="states.reviewer_state",
@@ -63,13 +65,11 @@ def standardised(
     with missed(con, f) as m, bound(con, f if m is None else m.others) as (where, params):
         rows, rows_where = (m.rows, where) if m else ("(select * from base where false)", "true")
         frame = {"where": where, "missed": rows, "missed_where": rows_where, **cells}
-        raw = _by_state_list(con, {**params, "min_n": min_n}, frame) if by_sets else None
-        if raw is None:
-            raw = run(con, "standardised", {**params, "min_n": min_n}, **frame)
+        raw = run(con, "standardised", {**params, "min_n": min_n}, **frame, **_strata(on_facts))
     by_sub = [_row(r, r["expected_sub"]) for r in raw.iter_rows(named=True)]
     by_year = [_row(r, r["expected_sub_year"]) for r in raw.iter_rows(named=True)]
     changes = _year_changes(by_sub, by_year)
-    rows = by_year if changes else by_sub
+    rows = [_complete(r) for r in (by_year if changes else by_sub)]
     q_values = bh_adjust([None if r["small"] else r["p_value"] for r in rows])
     for r, q in zip(rows, q_values, strict=True):
         r.update(q_value=q, beyond_noise=q is not None and q <= FDR,
@@ -78,21 +78,24 @@ def standardised(
     return pl.DataFrame(rows, schema=_SCHEMA)
 
 
-def _by_state_list(
-    con: duckdb.DuckDBPyConnection, params: dict[str, object], frame: dict[str, str]
-) -> pl.DataFrame | None:
-    """standardised.sql's rows by reviewer state from sql/standardised_sets.sql: each row
-    weighted by its stratum's rates and summed per state list, instead of grouping ~4 x 10^5
-    (list, subcategory, year) cells at full scale. None when two strata share the hash the
-    rows are joined by (then the cells' query answers)."""
-    sets = {k: v for k, v in frame.items() if k != "cell_key"}
-    raw = run(con, "standardised_sets", params, **sets)
-    if raw["collisions"].max() or 0:
-        return None
-    return raw.drop("collisions")
+def _strata(on_facts: bool) -> dict[str, str]:
+    """standardised.sql's {stratum} and {stratum_keys}: decision_facts' stratum numbers, or on
+    the join the (subcategory, year) pair itself, its parts read off the strata counted."""
+    if on_facts:
+        keys = "(select stratum as stratum_key, * exclude (stratum) from stratum_keys)"
+        return {"stratum": "stratum", "stratum_keys": keys}
+    pair = "{'subcategory': service_subcategory, 'year': decision_year}"
+    keys = (
+        "(select stratum_key, stratum_key.subcategory as service_subcategory,"
+        " stratum_key.year as decision_year from stratum_counts)"
+    )
+    return {"stratum": pair, "stratum_keys": keys}
 
 
 def _row(r: dict, expected: float | None) -> dict:
+    """A group's row with what choosing the strata needs (O/E, the 95 % funnel limits); the
+    rest (`_complete`) only for the strata chosen: each exact Poisson figure is a series of
+    ~sqrt(E) terms, milliseconds for the expected counts of 3 M decisions."""
     out = {k: r[k] for k in ("grp", "decisions", "observed", "rate", "ci_low", "ci_high",
                              "overall_rate", "small")}  # fmt: skip
     out["expected"] = expected
@@ -102,18 +105,27 @@ def _row(r: dict, expected: float | None) -> dict:
     out.update(blank, outside_95=False, outside_998=False)
     if not expected or expected <= 0:
         return out
-    o = int(r["observed"])
-    low, high = exact_ci(o)
-    oe = o / expected
+    oe = int(r["observed"]) / expected
     lo95, hi95 = (funnel_limit(expected, p) for p in LIMITS["95"])
-    lo998, hi998 = (funnel_limit(expected, p) for p in LIMITS["99.8"])
     overall = r["overall_rate"] or 0.0
+    out.update(oe=oe, adjusted_rate=oe * overall, lo95=lo95, hi95=hi95,
+               outside_95=not lo95 <= oe <= hi95)  # fmt: skip
+    return out
+
+
+def _complete(out: dict) -> dict:
+    """`_row`'s row with the exact interval and test and the 99.8 % funnel limits."""
+    expected = out["expected"]
+    if out["oe"] is None:
+        return out
+    o = int(out["observed"])
+    low, high = exact_ci(o)
+    lo998, hi998 = (funnel_limit(expected, p) for p in LIMITS["99.8"])
+    overall = out["overall_rate"] or 0.0
     out.update(
-        oe=oe, oe_low=low / expected, oe_high=high / expected,
-        adjusted_rate=oe * overall, adjusted_low=low / expected * overall,
+        oe_low=low / expected, oe_high=high / expected, adjusted_low=low / expected * overall,
         adjusted_high=high / expected * overall, p_value=exact_p(o, expected),
-        lo95=lo95, hi95=hi95, lo998=lo998, hi998=hi998,
-        outside_95=not lo95 <= oe <= hi95, outside_998=not lo998 <= oe <= hi998,
+        lo998=lo998, hi998=hi998, outside_998=not lo998 <= out["oe"] <= hi998,
     )  # fmt: skip
     return out
 

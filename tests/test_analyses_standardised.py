@@ -156,10 +156,9 @@ def test_standardised_by_state_list_equals_the_unnest_with_repeated_states(
     tmp_path_factory, monkeypatch, f
 ):
     """By reviewer state on decision_facts, the expected counts are summed per state list
-    (`state_set`, sql/standardised_sets.sql) and then spread over its states
-    (state_set_members, one row per place); the join fallback groups (list, subcategory,
-    year) cells and unnests each list. Lists that name a state twice count a decision twice
-    for it, in both, and in polars' explode."""
+    (`state_set`, sql/standardised.sql) and then spread over its states
+    (state_set_members, one row per place); the join fallback unnests each list. Lists that
+    name a state twice count a decision twice for it, in both, and in polars' explode."""
     from tests.analysesdb import build_with_repeated_states, raw
 
     db = build_with_repeated_states(tmp_path_factory.mktemp("std_states") / "imr.duckdb")
@@ -183,8 +182,8 @@ def test_standardised_by_state_list_equals_the_unnest_with_repeated_states(
 @pytest.mark.parametrize("text", [None, "zolpidem"])
 def test_standardised_by_state_takes_the_state_list_path(analyses_con, monkeypatch, text):
     """Fails when, on decision_facts, the states are unnested per decision list instead of
-    read per list number from state_set_members, or the rows are grouped into (list,
-    subcategory, year) cells instead of weighted by their strata (sql/standardised_sets.sql)."""
+    read per list number from state_set_members, or the strata are the (subcategory, year)
+    strings instead of the stored stratum numbers (sql/standardised.sql)."""
     seen = []
     real = standardised_module.run
 
@@ -194,21 +193,6 @@ def test_standardised_by_state_takes_the_state_list_path(analyses_con, monkeypat
 
     monkeypatch.setattr(standardised_module, "run", spy)
     q.standardised(analyses_con, q.Filters(text=text), "reviewer_state")
-    assert [name for name, _ in seen] == ["standardised_sets"]
+    assert [name for name, _ in seen] == ["standardised"]
     assert "state_set_members" in seen[0][1]["groups_from"]
-
-
-def test_standardised_by_state_list_falls_back_on_a_hash_collision(analyses_con, monkeypatch):
-    """Two strata sharing the hash the rows are joined by: the cells' query answers."""
-    want = q.standardised(analyses_con, q.Filters(), "reviewer_state")
-    real = standardised_module.run
-
-    def colliding(con, name, params, **fragments):
-        out = real(con, name, params, **fragments)
-        if name == "standardised_sets":
-            out = out.with_columns(pl.lit(1).alias("collisions"))
-        return out
-
-    monkeypatch.setattr(standardised_module, "run", colliding)
-    got = q.standardised(analyses_con, q.Filters(), "reviewer_state")
-    assert_frame_equal(got, want, check_exact=False, rel_tol=1e-12)
+    assert seen[0][1]["stratum"] == "stratum"

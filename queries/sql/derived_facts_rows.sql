@@ -15,6 +15,13 @@
 -- column instead of a CASE over every row.
 -- `state_set` names the letter's list of states (a hash: ~13 k distinct lists at full scale),
 -- so state filters and breakdowns work on an integer (state_set_members) instead of a list.
+-- `stratum` numbers the (service subcategory, decision year) pair, the strata of
+-- standardisation (queries/standardised.py): a small integer, so its strata are counted by a
+-- perfect-hash aggregate and each row finds its stratum by a perfect-hash join instead of
+-- grouping and joining two strings. {strata} lists the numbers already given (the
+-- stratum_keys table, or no rows): they are kept, and a pair not seen before gets the next
+-- free number in (subcategory, year) order, so an incremental refresh numbers the new pairs
+-- as a full rebuild from the same stratum_keys does (queries/derived_delta.py).
 -- Each part is counted by one aggregation joined back (4 windows cost ~2x the whole build).
 with items as (
     select
@@ -65,6 +72,26 @@ category_partly_part as (
     group by all
 ),
 
+present_strata as (
+    select distinct service_subcategory, decision_year from items
+),
+
+strata as (
+    select stratum, service_subcategory, decision_year from {strata}
+    union all
+    select
+        (select coalesce(max(stratum), 0) from {strata})
+            + row_number() over (order by service_subcategory, decision_year) as stratum,
+        service_subcategory,
+        decision_year
+    from present_strata as p
+    where not exists (
+        from {strata} as k
+        where k.service_subcategory is not distinct from p.service_subcategory
+            and k.decision_year is not distinct from p.decision_year
+    )
+),
+
 category_agreement_part as (
     select
         letter_no, service_category, guideline_agreement, min(item_no) as first_no,
@@ -76,6 +103,7 @@ category_agreement_part as (
 select
     items.* exclude (partly_key),
     hash(reviewer_states) as state_set,
+    st.stratum::integer as stratum,
     items.item_no = l.first_no as letter_first,
     items.item_no = c.first_no as category_first,
     items.item_no = p.first_no as partly_first,
@@ -101,3 +129,6 @@ join partly_part as p using (letter_no, partly_key)
 join agreement_part as a using (letter_no, guideline_agreement)
 join category_partly_part as cp using (letter_no, service_category, partly_key)
 join category_agreement_part as ca using (letter_no, service_category, guideline_agreement)
+join strata as st
+    on st.service_subcategory is not distinct from items.service_subcategory
+    and st.decision_year is not distinct from items.decision_year
