@@ -68,15 +68,39 @@ def answers(con: duckdb.DuckDBPyConnection, cases: list[tuple]) -> list[object]:
             q.decision_count(con, f),
             q.compare(con, f, q.Filters()),
         ]
-    for f, _, _ in cases[:6]:
-        for sort in q.vocab.SORT_COLUMNS:
-            for descending in (True, False):
-                for offset in (0, 37, 400):
-                    out.append(
-                        q.decisions(con, f, sort=sort, descending=descending, limit=25,
-                                    offset=offset)
-                    )  # fmt: skip
+    for c, sort, descending, offset in pages():
+        out.append(q.decisions(con, cases[c][0], sort=sort, descending=descending, limit=25,
+                               offset=offset))  # fmt: skip
     return out
+
+
+PAGE_CASES = 6  # the first cases' filters (the two unfiltered ones among them)
+OFFSETS = (0, 37, 400)  # with SHALLOW 30: the plain page, then the state-set page path twice
+
+
+def pages() -> list[tuple[int, str, bool, int]]:
+    """(case, sort, descending, offset) of the page queries: a pairwise design, not the full
+    product (6 x 9 x 2 x 3, ~half the file's queries). A page's route is chosen per (sort,
+    offset) and its rows by the case's filters and the direction, so each case is paged under
+    every sort, and each (sort, case) pair takes the direction and offset of x = sort + case:
+    x % 2 and x % 3 give every (direction, offset) pair as x runs over six values, and every
+    direction and offset with each sort and with each case (`test_the_pages_cover_every_pair`).
+    """
+    out = []
+    for c in range(PAGE_CASES):
+        for s, sort in enumerate(q.vocab.SORT_COLUMNS):
+            out.append((c, sort, (s + c) % 2 == 0, OFFSETS[(s + c) % len(OFFSETS)]))
+    return out
+
+
+def test_the_pages_cover_every_pair():
+    design = pages()
+    levels = [range(PAGE_CASES), list(q.vocab.SORT_COLUMNS), (True, False), OFFSETS]
+    for i in range(4):
+        for j in range(i + 1, 4):
+            seen = {(row[i], row[j]) for row in design}
+            assert seen == {(a, b) for a in levels[i] for b in levels[j]}, (i, j)
+    assert len(design) == len(set(design)) < PAGE_CASES * len(levels[1]) * 2 * len(OFFSETS) / 5
 
 
 @pytest.fixture(scope="module")

@@ -49,30 +49,39 @@ def joined(
         yield f.where(text_table=name, prefix=prefix)
 
 
-def answers(con: duckdb.DuckDBPyConnection, f: Filters) -> list:
+def answers(f: Filters) -> list:
     return [
-        rates.summary(con, f),
-        q.decision_count(con, f),
-        q.decisions(con, f, limit=30),
-        q.decisions(con, f, limit=30, offset=100, sort="service", descending=False),
-        q.overturn_rate_by(con, "service_category", f),
-        q.overturn_rate_by(con, "reviewer_state", f, letters=False),
-        q.trend(con, "year", f),
-        q.compare(con, f, Filters()),
+        lambda con: rates.summary(con, f),
+        lambda con: q.decision_count(con, f),
+        lambda con: q.decisions(con, f, limit=30),
+        lambda con: q.decisions(con, f, limit=30, offset=100, sort="service", descending=False),
+        lambda con: q.overturn_rate_by(con, "service_category", f),
+        lambda con: q.overturn_rate_by(con, "reviewer_state", f, letters=False),
+        lambda con: q.trend(con, "year", f),
+        lambda con: q.compare(con, f, Filters()),
     ]
 
 
 @pytest.mark.parametrize("text", TEXTS)
 @pytest.mark.parametrize("others", list(OTHERS))
 def test_the_bit_lookup_equals_the_semi_join(indexed, monkeypatch, text, others):
+    """Each answer that looked the bits up (a `bound` with a text always does) against the
+    semi-join; the summary always (its general path is another query). An answer that did not
+    (a text in most rows: the misses; pages by keys) ran no `bound` with a text, so the
+    semi-join would change nothing in it: not compared (48 of 256 when written)."""
     f = Filters(text=text, **OTHERS[others])
     looked_up = []
     real = fulltext.bits
     monkeypatch.setattr(fulltext, "bits", lambda *a: looked_up.append(1) or real(*a))
     with q.open_db(indexed) as con:
         assert index_of(con) is not None
-        fast = answers(con, f)
-        assert looked_up  # the bit lookup answered
+        fast, todo = [], []
+        for k, call in enumerate(answers(f)):
+            looked_up.clear()
+            fast.append(call(con))
+            if looked_up or k == 0:
+                todo.append(k)
+        assert len(todo) > 1  # the bit lookup answered
         for module in (
             rates,
             tables,
@@ -80,8 +89,8 @@ def test_the_bit_lookup_equals_the_semi_join(indexed, monkeypatch, text, others)
         ):  # every binding of the answers above
             monkeypatch.setattr(module, "bound", joined)
         monkeypatch.setattr(rates, "summary", _grouped_summary)
-        slow = answers(con, f)
-    for a, b in zip(fast, slow, strict=True):
+        slow = [answers(f)[k](con) for k in todo]
+    for a, b in zip([fast[k] for k in todo], slow, strict=True):
         if hasattr(a, "columns"):
             assert_frame_equal(a, b)
         else:
