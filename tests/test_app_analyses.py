@@ -3,6 +3,8 @@ outcomes. Expected figures come from plain SQL on the public schema written here
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -129,3 +131,22 @@ def test_letters_page_shares_of_letters(app, db: Path) -> None:
 def test_data_page_shows_the_design_effect(app) -> None:
     at = app("data")
     assert "Design effect " in text(at) and "times as wide" in text(at)
+
+
+def test_analyses_tables_say_periods_and_headings_as_analysts_do(app) -> None:
+    """Display only: periods as `2016 Q2` (not a midnight timestamp), columns headed as the
+    report heads them (ui/column_labels.toml)."""
+    at = app("group_trends")
+    headings = json.loads(at.dataframe[0].proto.columns)
+    assert headings["first_period"]["label"] == "First period"
+    assert headings["group"]["label"] == "Group"
+    at.segmented_control(key="gt_grain").set_value("quarter").run()
+    shown = at.dataframe[0].value
+    periods = set(shown["first_period"]) | set(shown["last_period"])
+    assert periods and all(
+        isinstance(p, str) and re.fullmatch(r"20\d\d Q[1-4]", p) for p in periods
+    )
+    at = app("timeliness")
+    headings = json.loads(at.dataframe[0].proto.columns)
+    assert headings["missing_dates"]["label"] == "Missing dates"
+    assert headings["service_category"]["label"] == "Service category"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import polars as pl
 import streamlit as st
 
 from common.writelock import WriterBusy
 from queries.vocab import MIN_N
-from ui import charts, data, figures, upload, urlstate
+from ui import charts, data, figures, report, upload, urlstate
 from ui import format as fmt
 
 
@@ -17,6 +18,22 @@ def draw(chart, **kwargs):
     """`st.altair_chart` as every page draws a chart: stretched to the column, on a canvas
     (`charts.for_browser`); returns the selection event like st.altair_chart does."""
     return st.altair_chart(charts.for_browser(chart), **{"width": "stretch", **kwargs})
+
+
+def table(
+    df: pl.DataFrame, config: Mapping[str, object] | None = None, *, grain: str | None = None
+):
+    """`st.dataframe` as the analyses pages show a table: each column headed as the offline
+    report heads it (ui/column_labels.toml), period columns as analysts say them (`2016 Q2`,
+    given the `grain`), then `config`. Display only: the frame, and so its CSV, is unchanged."""
+    periods = [c for c in df.columns if c.endswith("period") and df.schema[c].is_temporal()]
+    if grain and periods:
+        df = df.with_columns(
+            pl.col(c).map_elements(lambda v: fmt.period(v, grain), return_dtype=pl.String)
+            for c in periods
+        )
+    labels: dict[str, object] = {c: report.heading(c) for c in df.columns}
+    return st.dataframe(df, hide_index=True, column_config={**labels, **(config or {})})
 
 
 def demo_banner(summary: Mapping[str, object]) -> None:

@@ -7,7 +7,7 @@ from queries.grouping import GROUPINGS
 from queries.vocab import GRAINS, MIN_N
 from ui import charts_analyses, data, downloads, report_button, sidebar
 from ui import takeaways_analyses as takeaways
-from ui.common import demo_banner, draw, empty
+from ui.common import demo_banner, draw, empty, table
 
 CHOOSABLE = [g for g in GROUPINGS if g not in ("decision_year", "is_demo")]
 
@@ -35,19 +35,24 @@ st.caption(
     "complete periods with a letter-clustered test and controls the false discovery rate "
     "across the groups (Benjamini-Hochberg, 5 %)."
 )
-downloads.frame_csv(series, f"imr-trend-by-{dim}-{grain}.csv", key="gt_csv")
-st.dataframe(
+downloads.frame_csv(
+    series, f"imr-trend-by-{dim}-{grain}.csv", key="gt_csv", label="Download the series (CSV)"
+)
+table(
     changes,
-    hide_index=True,
-    column_config={
-        "first_rate": st.column_config.NumberColumn("first rate", format="percent"),
-        "last_rate": st.column_config.NumberColumn("last rate", format="percent"),
-        "change": st.column_config.NumberColumn("change", format="percent"),
+    {
+        "first_rate": st.column_config.NumberColumn("First rate", format="percent"),
+        "last_rate": st.column_config.NumberColumn("Last rate", format="percent"),
+        "change": st.column_config.NumberColumn("Change", format="percent"),
         "ci_low": st.column_config.NumberColumn("95 % CI from", format="percent"),
         "ci_high": st.column_config.NumberColumn("to", format="percent"),
         "q_value": st.column_config.NumberColumn("BH q", format="%.3f"),
-        "beyond_noise": st.column_config.CheckboxColumn("beyond noise (BH)?"),
+        "beyond_noise": st.column_config.CheckboxColumn("Beyond noise (BH)?"),
     },
+    grain=grain,
 )
-downloads.frame_csv(changes, f"imr-trend-changes-by-{dim}.csv", key="gt_changes_csv")
+downloads.frame_csv(
+    changes, f"imr-trend-changes-by-{dim}.csv", key="gt_changes_csv",
+    label="Download the changes (CSV)",
+)  # fmt: skip
 report_button.button(rep, key="group_trends")

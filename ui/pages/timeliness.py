@@ -7,7 +7,7 @@ from queries.timeliness import LIMIT_DAYS, MEASURES
 from queries.vocab import GRAINS
 from ui import charts_analyses, data, downloads, report_button, sidebar
 from ui import takeaways_analyses as takeaways
-from ui.common import demo_banner, draw, empty
+from ui.common import demo_banner, draw, empty, table
 
 st.title("Timeliness")
 f = sidebar.current()
@@ -50,14 +50,13 @@ by = st.selectbox(
     key="tl_by",
 )  # fmt: skip
 by_group = data.timeliness(f, by=by)
-st.dataframe(
+table(
     by_group.filter(by_group["measure"] == measure).drop("measure"),
-    hide_index=True,
-    column_config={
-        "median_days": st.column_config.NumberColumn("median", format="%.0f"),
+    {
+        "median_days": st.column_config.NumberColumn("Median", format="%.0f"),
         "p90_days": st.column_config.NumberColumn("p90", format="%.0f"),
-        "mean_days": st.column_config.NumberColumn("mean", format="%.1f"),
-        "share_over_30": st.column_config.NumberColumn("share > 30 days", format="percent"),
+        "mean_days": st.column_config.NumberColumn("Mean", format="%.1f"),
+        "share_over_30": st.column_config.NumberColumn("Share > 30 days", format="percent"),
         "ci_low": st.column_config.NumberColumn("95 % CI from", format="percent"),
         "ci_high": st.column_config.NumberColumn("to", format="percent"),
     },
