@@ -107,3 +107,42 @@ def test_standardised_and_design_effect_takeaways(con):
     text = t.design_effect(row)
     assert text.startswith(f"Design effect {row['deff']:.2f}")
     assert f"{(row['deff']) ** 0.5:.2f} times as wide" in text
+
+
+def test_time_charts_tick_on_their_grain(con):
+    """Two yearly points must not get Vega's monthly ticks (`February`, `March` ...): each time
+    chart's x axis, given the page's grain, ticks on that grain's boundaries with the year."""
+    f = q.Filters()
+    built = {
+        "timeliness": lambda g: ca.timeliness_lines(
+            q.timeliness(con, f, grain=g), "assigned_to_decision", grain=g
+        ),
+        "share": lambda g: ca.share_line(
+            q.opioid_share(con, f, g), title="x", k="opioid_decisions", n="pharma_decisions",
+            grain=g,
+        ),
+        "mix": lambda g: ca.mix_area(q.mix(con, f, g, "service_category"), grain=g),
+        "groups": lambda g: ca.group_small_multiples(
+            q.group_trend(con, f, "service_category", g, k=3), grain=g
+        ),
+        "outcomes": lambda g: ca.case_outcome_bars(q.case_outcomes(con, f, g), grain=g),
+        "items": lambda g: ca.items_per_letter_line(q.items_per_letter(con, f, g), grain=g),
+    }  # fmt: skip
+
+    def period_axes(spec: object) -> list[dict]:
+        if isinstance(spec, dict):
+            x = spec.get("x")
+            found = (
+                [x.get("axis", {})] if isinstance(x, dict) and x.get("field") == "period" else []
+            )
+            return found + [a for v in spec.values() for a in period_axes(v)]
+        return [a for v in spec for a in period_axes(v)] if isinstance(spec, list) else []
+
+    for name, chart in built.items():
+        year_axes = period_axes(chart("year").to_dict())
+        assert year_axes, name
+        for axis in year_axes:
+            assert axis.get("format") == "%Y", (name, axis)
+            assert axis.get("tickCount") == {"interval": "year", "step": 1}, (name, axis)
+        for axis in period_axes(chart("quarter").to_dict()):
+            assert "year(datum.value)" in (axis.get("labelExpr") or axis.get("format", "%Y"))

@@ -73,7 +73,7 @@ def _tooltip(label: str) -> list[alt.Tooltip]:
     ]
 
 
-def _time_axis(grain: str, periods: int) -> alt.Axis:
+def time_axis(grain: str, periods: int) -> alt.Axis:
     """Ticks on period boundaries, labelled with the year (never Vega's `Mon 17`)."""
     if grain == "month" and periods <= 36:
         step = 1 if periods <= 12 else 3
@@ -127,7 +127,7 @@ def trend_chart(
     x = alt.X(
         "mid:T",
         title=None,
-        axis=_time_axis(grain, df.height),
+        axis=time_axis(grain, df.height),
         scale=alt.Scale(domain=[d.isoformat() for d in domain]),
     )
     base = alt.Chart(df)

@@ -14,6 +14,7 @@ import polars as pl
 
 from queries.group_trend import OTHER
 from queries.standardised import funnel_curve
+from ui import charts
 from ui.charts import BLUE, GREY, OKABE_ITO, ORANGE, VERMILLION, breakpoints, rate_bars
 
 GREEN = "#009E73"
@@ -37,12 +38,22 @@ def _marks(df: pl.DataFrame) -> alt.LayerChart | None:
     return alt.layer(rule, text)
 
 
+def _period_x(df: pl.DataFrame, grain: str | None) -> alt.X:
+    """The time axis, ticked on the grain's boundaries and labelled with the year (two yearly
+    points must not get Vega's monthly ticks); Vega's own ticks when no grain is given."""
+    if grain is None or df.is_empty():
+        return alt.X("period:T", title=None)
+    return alt.X("period:T", title=None, axis=charts.time_axis(grain, df["period"].n_unique()))
+
+
 def _with_marks(chart: alt.TopLevelMixin, df: pl.DataFrame) -> alt.TopLevelMixin:
     marks = _marks(df)
     return chart if marks is None else alt.layer(chart, marks)
 
 
-def timeliness_lines(df: pl.DataFrame, measure: str, *, limit_days: int = 30) -> alt.LayerChart:
+def timeliness_lines(
+    df: pl.DataFrame, measure: str, *, limit_days: int = 30, grain: str | None = None
+) -> alt.LayerChart:
     """Median, 90th percentile and mean days per period for one measure; a rule at the limit."""
     part = df.filter(pl.col("measure") == measure, pl.col("measured") > 0)
     long = part.unpivot(
@@ -65,7 +76,7 @@ def timeliness_lines(df: pl.DataFrame, measure: str, *, limit_days: int = 30) ->
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X("period:T", title=None),
+            x=_period_x(part, grain),
             y=alt.Y("days:Q", title="Days"),
             color=colour,
             tooltip=[
@@ -86,10 +97,10 @@ def timeliness_lines(df: pl.DataFrame, measure: str, *, limit_days: int = 30) ->
 
 
 def share_line(
-    df: pl.DataFrame, *, title: str, k: str, n: str, colour: str = BLUE
+    df: pl.DataFrame, *, title: str, k: str, n: str, colour: str = BLUE, grain: str | None = None
 ) -> alt.LayerChart:
     """One share over time with its 95 % Wilson band (e.g. opioid share, share over 30 days)."""
-    base = alt.Chart(df).encode(x=alt.X("period:T", title=None))
+    base = alt.Chart(df).encode(x=_period_x(df, grain))
     band = base.mark_area(opacity=0.2, color=colour).encode(y="ci_low:Q", y2="ci_high:Q")
     line = base.mark_line(color=colour, point=True).encode(
         y=alt.Y("share:Q", axis=alt.Axis(format=PCT, title=title)),
@@ -106,7 +117,7 @@ def share_line(
     return _with_marks(alt.layer(band, line), df).properties(height=240)
 
 
-def mix_area(df: pl.DataFrame, *, top: int = 8) -> alt.LayerChart:
+def mix_area(df: pl.DataFrame, *, top: int = 8, grain: str | None = None) -> alt.LayerChart:
     """Stacked shares per period; values beyond the `top` largest drawn in one grey layer."""
     order = (
         df.group_by("value").agg(pl.col("decisions").sum()).sort("decisions", descending=True)
@@ -124,7 +135,7 @@ def mix_area(df: pl.DataFrame, *, top: int = 8) -> alt.LayerChart:
         alt.Chart(shown)
         .mark_area()
         .encode(
-            x=alt.X("period:T", title=None),
+            x=_period_x(shown, grain),
             y=alt.Y("share:Q", stack="normalize", axis=alt.Axis(format=".0%", title="Share")),
             color=alt.Color("value:N", sort=domain, scale=alt.Scale(domain=domain, range=palette),
                             legend=alt.Legend(title=None, labelLimit=220)),
@@ -140,10 +151,12 @@ def mix_area(df: pl.DataFrame, *, top: int = 8) -> alt.LayerChart:
     return _with_marks(area, shown).properties(height=280)
 
 
-def group_small_multiples(series: pl.DataFrame, *, clustered: bool = True) -> alt.FacetChart:
+def group_small_multiples(
+    series: pl.DataFrame, *, clustered: bool = True, grain: str | None = None
+) -> alt.FacetChart:
     """One small panel per group: rate with its (letter-clustered) band; small periods grey."""
     low, high = ("ci_low_clustered", "ci_high_clustered") if clustered else ("ci_low", "ci_high")
-    base = alt.Chart(series).encode(x=alt.X("period:T", title=None))
+    base = alt.Chart(series).encode(x=_period_x(series, grain))
     band = base.mark_area(opacity=0.2, color=BLUE).encode(y=f"{low}:Q", y2=f"{high}:Q")
     axis = alt.Axis(format=PCT, title="Overturn rate")
     line = base.mark_line(color=BLUE).encode(y=alt.Y("rate:Q", axis=axis))
@@ -291,7 +304,7 @@ def raw_vs_adjusted(df: pl.DataFrame, label: str) -> alt.LayerChart:
     return alt.layer(whisker, dot).properties(height=alt.Step(14))
 
 
-def case_outcome_bars(df: pl.DataFrame) -> alt.LayerChart:
+def case_outcome_bars(df: pl.DataFrame, *, grain: str | None = None) -> alt.LayerChart:
     """Share of letters fully upheld / partly overturned / fully overturned per period
     (stacked areas: bars on a time axis are too thin to read at a monthly grain)."""
     domain = ["Upheld", "Partially Overturned", "Overturned"]
@@ -299,7 +312,7 @@ def case_outcome_bars(df: pl.DataFrame) -> alt.LayerChart:
         alt.Chart(df)
         .mark_area()
         .encode(
-            x=alt.X("period:T", title=None),
+            x=_period_x(df, grain),
             y=alt.Y("share:Q", stack="normalize", axis=alt.Axis(format=".0%", title="Letters")),
             color=alt.Color("case_outcome:N", scale=alt.Scale(domain=domain,
                                                               range=[GREY, ORANGE, BLUE]),
@@ -318,13 +331,13 @@ def case_outcome_bars(df: pl.DataFrame) -> alt.LayerChart:
     return _with_marks(bars, df).properties(height=240)
 
 
-def items_per_letter_line(df: pl.DataFrame) -> alt.LayerChart:
+def items_per_letter_line(df: pl.DataFrame, *, grain: str | None = None) -> alt.LayerChart:
     """Mean decided items per letter per period."""
     line = (
         alt.Chart(df)
         .mark_line(point=True, color=BLUE)
         .encode(
-            x=alt.X("period:T", title=None),
+            x=_period_x(df, grain),
             y=alt.Y("items_per_letter:Q", title="Items per letter", scale=alt.Scale(zero=False)),
             tooltip=[alt.Tooltip("period:T"),
                      alt.Tooltip("items_per_letter:Q", format=".2f", title="items per letter"),

@@ -26,7 +26,7 @@ series = data.group_trend(f, dim, grain, k=k)
 changes = trend_changes(series)
 said = takeaways.group_changes(changes, grain)
 st.markdown(said)
-panels = charts_analyses.group_small_multiples(series)
+panels = charts_analyses.group_small_multiples(series, grain=grain)
 draw(rep.add(f"By {GROUPINGS[dim]}", said, chart=panels, table=changes))
 st.caption(
     f"The {k} largest groups by dated decisions; the rest pooled as 'Other groups'. Band: 95 % "

@@ -32,7 +32,9 @@ if shares.is_empty():
     st.info("No dated decisions of this kind under these filters.")
 else:
     area = rep.add(
-        f"Share of decisions: {choice}", chart=charts_analyses.mix_area(shares), table=shares
+        f"Share of decisions: {choice}",
+        chart=charts_analyses.mix_area(shares, grain=grain),
+        table=shares,
     )
     draw(area)
     st.caption(
@@ -51,7 +53,11 @@ else:
     said = takeaways.share_change(opioids, what, grain, "pharma_decisions")
     st.markdown(said)
     line = charts_analyses.share_line(
-        opioids, title="Opioid share", k="opioid_decisions", n="pharma_decisions"
+        opioids,
+        title="Opioid share",
+        k="opioid_decisions",
+        n="pharma_decisions",
+        grain=grain,
     )
     draw(rep.add("Opioid share", said, chart=line, table=opioids))
     st.caption("Band: 95 % Wilson interval. DWC reports this share every year.")

@@ -34,7 +34,7 @@ c1, c2 = st.columns(2)
 grain = c1.segmented_control("Period", GRAINS, default="quarter", key="tl_grain") or "quarter"
 measure = c2.selectbox("Measure", list(MEASURES), format_func=MEASURES.get, key="tl_measure")
 by_period = data.timeliness(f, grain=grain)
-lines = charts_analyses.timeliness_lines(by_period, measure, limit_days=LIMIT_DAYS)
+lines = charts_analyses.timeliness_lines(by_period, measure, limit_days=LIMIT_DAYS, grain=grain)
 draw(rep.add(f"{MEASURES[measure]} by {grain}", chart=lines, table=by_period))
 st.caption(
     f"Lines: median, 90th percentile and mean days per {grain} of the decision date; grey "
