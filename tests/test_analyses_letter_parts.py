@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import importlib
 import shutil
+from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -29,6 +31,7 @@ from tests.analysesdb import (
     raw,
     refused,
 )
+from tests.keptdb import kept
 from tests.test_search_index import demo_db
 
 timeliness = importlib.import_module("queries.timeliness")  # the package re-exports the function
@@ -135,8 +138,8 @@ def test_part_paths_equal_the_general_path(db, monkeypatch, case):
 
 
 @pytest.fixture(scope="module")
-def indexed(tmp_path_factory):
-    return demo_db(tmp_path_factory.mktemp("indexed") / "imr.duckdb")
+def indexed(tmp_path_factory) -> Iterator[Path]:
+    yield from kept(demo_db(tmp_path_factory.mktemp("indexed") / "imr.duckdb"))
 
 
 @pytest.mark.parametrize("text", ["request", "documentation"])

@@ -20,7 +20,7 @@ import queries as q
 from queries import fulltext, rates, text_parts
 from queries.binding import index_of
 from queries.filters import Filters
-from tests.keptdb import kept_open
+from tests.keptdb import kept
 from tests.test_queries_text_misses import OTHERS as MISSES_OTHERS
 from tests.test_search_index import demo_db
 
@@ -33,11 +33,7 @@ OTHERS = {**MISSES_OTHERS, "years": {"date_from": date(2016, 1, 1), "date_to": d
 
 @pytest.fixture(scope="module")
 def indexed(tmp_path_factory) -> Iterator[Path]:
-    """The demo database, held open (tests/keptdb.py) while this module's tests read it: their
-    ~100 `q.open_db` attach to one database instance instead of each creating one."""
-    db = demo_db(tmp_path_factory.mktemp("text_bits") / "imr.duckdb")
-    with kept_open(db):
-        yield db
+    yield from kept(demo_db(tmp_path_factory.mktemp("text_bits") / "imr.duckdb"))  # ~100 connects
 
 
 def calls(f: Filters) -> list:
