@@ -29,6 +29,7 @@ from queries import case_level, clustered, fulltext
 from queries.binding import index_of
 from queries.derived import refresh_derived
 from tests.dbcache import once_per_run
+from tests.keptdb import plain
 from tests.querydb import SCHEMA, expected_items, insert, make_rows
 
 
@@ -69,7 +70,7 @@ def build_analyses_db(path: Path, *, derived: bool = True) -> Path:
 
 
 def letters_raw(path: Path) -> pl.DataFrame:
-    with duckdb.connect(str(path), read_only=True) as con:
+    with plain(path) as con:
         return con.sql("select * exclude (raw_text) from letters").pl()
 
 

@@ -83,8 +83,8 @@ def indexed(tmp_path_factory) -> Iterator[Path]:
 
 
 @pytest.fixture(scope="module")
-def repeated(tmp_path_factory):
-    return indexed_with_repeated_states(tmp_path_factory.mktemp("counts") / "imr.duckdb")
+def repeated(tmp_path_factory) -> Iterator[Path]:
+    yield from kept(indexed_with_repeated_states(tmp_path_factory.mktemp("counts") / "imr.duckdb"))
 
 
 def _spy(monkeypatch) -> list[bool]:
