@@ -214,17 +214,15 @@ def cached_pdfplumber(plumber_cache: dict[str, list[str]], monkeypatch: pytest.M
 
 
 @pytest.fixture(scope="session")
-def analyses_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def analyses_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The analyses tests' database (tests/analysesdb.py) with its search index, built once
-    per worker: the tests only read it, and it is held open (tests/keptdb.py `kept`) so their
-    connects share one DuckDB instance."""
+    per worker: the tests only read it."""
     import queries as q
     from tests.analysesdb import build_analyses_db
-    from tests.keptdb import kept
 
     path = build_analyses_db(tmp_path_factory.mktemp("analyses") / "imr.duckdb")
     q.build_search_index(path)
-    yield from kept(path)
+    return path
 
 
 @pytest.fixture(scope="session")
