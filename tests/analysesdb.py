@@ -19,9 +19,9 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import polars as pl
-import statsmodels.api as sm
 from polars.testing import assert_frame_equal
 from scipy.stats import binomtest
+from statsmodels.regression.linear_model import OLS  # not statsmodels.api: ~0.25 s less
 from statsmodels.stats.proportion import proportion_confint
 
 import queries as q
@@ -29,6 +29,7 @@ from queries import case_level, clustered, fulltext
 from queries.binding import index_of
 from queries.derived import refresh_derived
 from tests.dbcache import once_per_run
+from tests.keptdb import plain
 from tests.querydb import SCHEMA, expected_items, insert, make_rows
 
 
@@ -69,7 +70,7 @@ def build_analyses_db(path: Path, *, derived: bool = True) -> Path:
 
 
 def letters_raw(path: Path) -> pl.DataFrame:
-    with duckdb.connect(str(path), read_only=True) as con:
+    with plain(path) as con:
         return con.sql("select * exclude (raw_text) from letters").pl()
 
 
@@ -98,7 +99,7 @@ def statsmodels_cluster(y: list[float], letters: list[str]) -> tuple[float, floa
     """(rate, cluster-robust variance) of an intercept-only OLS, letters as clusters."""
     codes = {v: i for i, v in enumerate(dict.fromkeys(letters))}
     groups = np.array([codes[v] for v in letters])
-    fit = sm.OLS(np.asarray(y, float), np.ones((len(y), 1))).fit(
+    fit = OLS(np.asarray(y, float), np.ones((len(y), 1))).fit(
         cov_type="cluster", cov_kwds={"groups": groups}
     )
     return float(fit.params[0]), float(fit.cov_params()[0, 0])

@@ -126,25 +126,30 @@ def _shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # Re-ranked at stop 23 from an idle `--durations=0` run (wall s: text counts 44, browser 42,
 # text bits 20, fast paths 20, fetch cli 16, app 14, search index 13, letter parts 12, fetch
 # walk 12, text misses 11) less this stop's cuts (text counts ~13, browser ~32, fast paths
-# ~15, letter parts ~11, estimated from single-file runs).
+# ~15, letter parts ~11, estimated from single-file runs). Re-ranked at stop 24 from a
+# `--durations=0` run under load ~5 (wall s: browser 35, text bits 24, fetch cli 22, app 20,
+# text counts 18, fetch walk 18, text misses 17, search index 15, fast paths 13, letter parts
+# 11, demo first start 11) less stop 24's cuts (fetch walk ~-45 %, text bits ~-20 %).
 HEAVY_FILES_FIRST = (
     "test_browser.py",
-    "test_query_text_bits.py",
     "test_fetch_cli.py",
-    "test_queries_fast_paths.py",
+    "test_query_text_bits.py",
     "test_app.py",
     "test_analyses_text_counts.py",
-    "test_search_index.py",
-    "test_fetch_walk.py",
-    "test_analyses_letter_parts.py",
     "test_queries_text_misses.py",
+    "test_search_index.py",
+    "test_queries_fast_paths.py",
     "test_demo_first_start.py",
-    "test_search_text_bits.py",
-    "test_analyses_group_trend.py",
-    "test_ingest_hostile.py",
+    "test_analyses_letter_parts.py",
+    "test_fetch_walk.py",
     "test_app_report.py",
+    "test_ingest_hostile.py",
+    "test_analyses_group_trend.py",
+    "test_search_text_bits.py",
     "test_reliability_app.py",
     "test_app_warmup.py",
+    "test_demo_cases.py",
+    "test_fetch_agreement.py",
     "test_app_analyses.py",
 )
 

@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 
 from tests.dbcache import once_per_run
+from tests.keptdb import plain
 
 SCHEMA = Path(__file__).parents[1] / "ingest" / "schema.sql"
 HOSTILE = 'O\'Brien "test"; drop table letters; --'
@@ -109,7 +110,7 @@ def build_query_db(path: Path, n_letters: int = 300, seed: int = 7) -> Path:
 
 def raw_items(path: Path) -> pl.DataFrame:
     """Decisions joined with their letters, read plainly (no query-layer code)."""
-    with duckdb.connect(str(path), read_only=True) as con:
+    with plain(path) as con:  # the app's settings: allowed while a test keeps `path` open
         return con.sql(
             "select d.*, l.* exclude (letter_id) from decisions d join letters l using (letter_id)"
         ).pl()

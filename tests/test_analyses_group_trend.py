@@ -5,9 +5,10 @@ against statsmodels."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -25,6 +26,7 @@ from tests.analysesdb import (
     period,
     raw,
 )
+from tests.keptdb import kept, plain
 
 
 @pytest.fixture(scope="module")
@@ -110,8 +112,8 @@ POOLED_GROUPINGS = [("service_category", 2), ("service_category", 4), ("reviewer
 
 
 @pytest.fixture(scope="module")
-def repeated(tmp_path_factory):
-    return build_with_repeated_states(tmp_path_factory.mktemp("trend") / "imr.duckdb")
+def repeated(tmp_path_factory) -> Iterator[Path]:
+    yield from kept(build_with_repeated_states(tmp_path_factory.mktemp("trend") / "imr.duckdb"))
 
 
 def test_letters_straddle_the_pooled_groups(repeated):
@@ -125,7 +127,7 @@ def test_letters_straddle_the_pooled_groups(repeated):
     pooled = rows.filter(~pl.col("service_category").is_in(top.to_list()))
     per_letter = pooled.group_by("letter_id").agg(pl.col("service_category").n_unique())
     assert (per_letter["service_category"] > 1).sum() > 10  # the per-letter sums are needed
-    with duckdb.connect(str(repeated), read_only=True) as con:
+    with plain(repeated) as con:
         sql = "select count(*) from letters where len(reviewer_states) > 1"
         assert con.sql(sql).fetchall()[0][0] > 10
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import importlib
 import shutil
+from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -29,6 +31,7 @@ from tests.analysesdb import (
     raw,
     refused,
 )
+from tests.keptdb import kept, plain
 from tests.test_search_index import demo_db
 
 timeliness = importlib.import_module("queries.timeliness")  # the package re-exports the function
@@ -40,12 +43,12 @@ PARTS = {"letter": [], "category": ["service_category"], "partly": ["partly"],
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    return build_with_repeated_states(tmp_path_factory.mktemp("parts") / "imr.duckdb")
+def db(tmp_path_factory) -> Iterator[Path]:
+    yield from kept(build_with_repeated_states(tmp_path_factory.mktemp("parts") / "imr.duckdb"))
 
 
 def test_the_state_lists_repeat_a_state_somewhere(db):
-    with duckdb.connect(str(db), read_only=True) as con:
+    with plain(db) as con:
         sql = (
             "select count(*) from letters "
             "where len(reviewer_states) > len(list_distinct(reviewer_states))"
@@ -70,7 +73,7 @@ def test_part_columns_match_a_polars_recompute(db):
         ]  # fmt: skip
     want = want.select("letter_id", "item_no", "guideline_agreement", *out)
     columns = ", ".join(PART_COLUMNS)
-    with duckdb.connect(str(db), read_only=True) as con:
+    with plain(db) as con:
         got = con.sql(
             f"select letter_id, item_no, guideline_agreement, {columns} from decision_facts"
         ).pl()
@@ -135,8 +138,8 @@ def test_part_paths_equal_the_general_path(db, monkeypatch, case):
 
 
 @pytest.fixture(scope="module")
-def indexed(tmp_path_factory):
-    return demo_db(tmp_path_factory.mktemp("indexed") / "imr.duckdb")
+def indexed(tmp_path_factory) -> Iterator[Path]:
+    yield from kept(demo_db(tmp_path_factory.mktemp("indexed") / "imr.duckdb"))
 
 
 @pytest.mark.parametrize("text", ["request", "documentation"])

@@ -8,6 +8,8 @@ polars on the raw rows the index matches, and each path is checked to be taken."
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -23,6 +25,7 @@ from tests.analysesdb import (
     refused,
     rows_matching,
 )
+from tests.keptdb import kept
 
 timeliness = importlib.import_module("queries.timeliness")  # the package re-exports the function
 WORD = "documentation"  # in ~60 % of the rows of the test data: the index answers with misses
@@ -40,8 +43,8 @@ PARTS = {
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    return indexed_with_repeated_states(tmp_path_factory.mktemp("parts") / "imr.duckdb")
+def db(tmp_path_factory) -> Iterator[Path]:
+    yield from kept(indexed_with_repeated_states(tmp_path_factory.mktemp("parts") / "imr.duckdb"))
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,8 @@ state twice (a letter counts once per state in timeliness; standardisation count
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -25,6 +27,7 @@ from tests.analysesdb import (
     refused,
     rows_matching,
 )
+from tests.keptdb import kept
 from tests.test_analyses_standardised import expected_counts
 from tests.test_analyses_timeliness import SPANS, check
 
@@ -34,8 +37,8 @@ WORD = "documentation"  # in ~60 % of the rows of the test data: the index answe
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    return indexed_with_repeated_states(tmp_path_factory.mktemp("missed") / "imr.duckdb")
+def db(tmp_path_factory) -> Iterator[Path]:
+    yield from kept(indexed_with_repeated_states(tmp_path_factory.mktemp("missed") / "imr.duckdb"))
 
 
 @pytest.fixture(scope="module")

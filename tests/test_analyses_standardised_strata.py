@@ -6,6 +6,7 @@ year), repeated state lists, and filters that leave numbered strata without rows
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from polars.testing import assert_frame_equal
 import queries as q
 from queries.derived import refresh_derived
 from tests.analysesdb import isclose, make_analysis_rows, raw, rows_matching
+from tests.keptdb import kept, plain
 from tests.querydb import SCHEMA, insert
 from tests.test_analyses_standardised import expected_counts
 
@@ -54,8 +56,8 @@ def build(path: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("strata") / "imr.duckdb")
+def db(tmp_path_factory) -> Iterator[Path]:
+    yield from kept(build(tmp_path_factory.mktemp("strata") / "imr.duckdb"))
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +69,7 @@ def rows(db):
 
 
 def test_the_database_has_the_awkward_strata(db):
-    with duckdb.connect(str(db), read_only=True) as con:
+    with plain(db) as con:
         keys = con.sql("select service_subcategory, decision_year from stratum_keys").fetchall()
     assert [k[0] for k in keys].count("Only one row") == 1
     assert any(k[0] == "" for k in keys) and any(k[1] is None for k in keys)

@@ -7,8 +7,8 @@ import math
 
 import numpy as np
 import pytest
-import statsmodels.api as sm
 from scipy.stats import chi2, poisson
+from statsmodels.regression.linear_model import OLS  # not statsmodels.api: ~0.25 s less
 from statsmodels.stats.multitest import multipletests
 
 from queries.clustered import clustered_difference, deflated_p
@@ -93,7 +93,7 @@ def test_clustered_difference_matches_statsmodels_on_letter_disjoint_sides():
     side, letter, y = (np.array(c) for c in zip(*rows, strict=True))
 
     def summary(mask: np.ndarray) -> dict[str, float]:
-        fit = sm.OLS(y[mask], np.ones((mask.sum(), 1))).fit(
+        fit = OLS(y[mask], np.ones((mask.sum(), 1))).fit(
             cov_type="cluster", cov_kwds={"groups": letter[mask]}
         )
         n, p = int(mask.sum()), float(y[mask].mean())
@@ -105,7 +105,7 @@ def test_clustered_difference_matches_statsmodels_on_letter_disjoint_sides():
     d = clustered_difference(a, b)
     x = np.column_stack([np.ones(len(y)), side])
     raw_cov = {"groups": letter, "use_correction": False}  # no G/(G-1) nor (N-1)/(N-K)
-    both = sm.OLS(y, x).fit(cov_type="cluster", cov_kwds=raw_cov)
+    both = OLS(y, x).fit(cov_type="cluster", cov_kwds=raw_cov)
     g_a, g_b = len(set(letter[side == 1])), len(set(letter[side == 0]))
     var_a, var_b = a["se_cluster"] ** 2, b["se_cluster"] ** 2
     var_uncorrected = var_a * (g_a - 1) / g_a + var_b * (g_b - 1) / g_b

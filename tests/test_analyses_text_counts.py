@@ -10,7 +10,9 @@ positional order that does not line up falls back to the other paths."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -31,6 +33,7 @@ from tests.analysesdb import (
     raw,
     rows_matching,
 )
+from tests.keptdb import kept
 from tests.test_search_index import demo_db
 
 group_trend = importlib.import_module("queries.group_trend")  # the package re-exports it
@@ -75,13 +78,13 @@ CALLS = [
 
 
 @pytest.fixture(scope="module")
-def indexed(tmp_path_factory):
-    return demo_db(tmp_path_factory.mktemp("text_counts") / "imr.duckdb")
+def indexed(tmp_path_factory) -> Iterator[Path]:
+    yield from kept(demo_db(tmp_path_factory.mktemp("text_counts") / "imr.duckdb"))
 
 
 @pytest.fixture(scope="module")
-def repeated(tmp_path_factory):
-    return indexed_with_repeated_states(tmp_path_factory.mktemp("counts") / "imr.duckdb")
+def repeated(tmp_path_factory) -> Iterator[Path]:
+    yield from kept(indexed_with_repeated_states(tmp_path_factory.mktemp("counts") / "imr.duckdb"))
 
 
 def _spy(monkeypatch) -> list[bool]:

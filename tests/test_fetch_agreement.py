@@ -47,7 +47,9 @@ def fetched(tmp_path_factory) -> Path:
     """The fake corpus fetched and ingested through the CLI's own ingest step."""
     tmp = tmp_path_factory.mktemp("agreement")
     plan = make_plan(tmp)
-    with make_client(make_site()) as client:
+    # held open as the store and ingest open it (read-write, DuckDB's defaults): their ~30
+    # connects attach to one instance; a connect with other settings would be refused
+    with make_client(make_site()) as client, duckdb.connect(str(plan.db)):
         summary = run_fetch(client, plan, ingest_files=ingest_into(plan.db))
     assert summary.exit_code == 0 and summary.ingest_added == 40
     return plan.db

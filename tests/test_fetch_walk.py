@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -26,8 +27,23 @@ def fetch(site, tmp_path, clock=None, ingest=None, **plan):
         return run_fetch(client, make_plan(tmp_path, **plan), ingest_files=ingest)
 
 
+@pytest.fixture
+def held(tmp_path: Path) -> Iterator[None]:
+    """One connection to the run's database held open through the test, as the store opens
+    it (read-write, DuckDB's defaults). The store still opens and closes its own connection
+    per step (~190 in this file); while this one is open they attach to its database instance
+    instead of each creating one (~20 ms: DuckDB registers its built-ins, then reads the
+    catalog), ~half of this file's CPU. A connect with other settings would be refused, so
+    the store's settings are checked too. The first test runs without it: one run on no file,
+    as a first `imr fetch` does (test_fetch_cli.py kills a real process and starts another on
+    the file it left)."""
+    con = duckdb.connect(str(tmp_path / "imr.duckdb"))
+    yield
+    con.close()
+
+
 def rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(str(db))  # read-write: the settings of `held`, if it holds `db`
     try:
         return con.execute(sql).fetchall()
     finally:
@@ -66,7 +82,7 @@ def test_every_letter_is_fetched_once_and_handed_to_ingest(tmp_path):
     assert all(ua.startswith("imr-outcomes/") for ua in site.user_agents)
 
 
-def test_a_second_run_fetches_nothing(tmp_path):
+def test_a_second_run_fetches_nothing(held, tmp_path):
     site = make_site()
     fetch(site, tmp_path, ingest=RecordingIngest())
     requests_before = len(site.log)
@@ -92,7 +108,7 @@ class Killer:
         return self.site(environ, start_response)
 
 
-def test_a_run_stopped_after_k_downloads_resumes_without_duplicates(tmp_path):
+def test_a_run_stopped_after_k_downloads_resumes_without_duplicates(held, tmp_path):
     site = make_site()
     first_ingest, second_ingest = RecordingIngest(), RecordingIngest()
     with pytest.raises(RuntimeError, match="killed"):
@@ -112,7 +128,7 @@ def test_a_run_stopped_after_k_downloads_resumes_without_duplicates(tmp_path):
     assert rows(db, keys) == [(84, 84)]
 
 
-def test_files_written_but_not_recorded_are_not_downloaded_again(tmp_path):
+def test_files_written_but_not_recorded_are_not_downloaded_again(held, tmp_path):
     """A hard kill between writing a PDF and recording it: the file on disk counts."""
     site = make_site()
     fetch(site, tmp_path)
@@ -129,7 +145,7 @@ def test_files_written_but_not_recorded_are_not_downloaded_again(tmp_path):
     [("changed", 'expected a result table <table class="tabborder">'), ("captcha", "CAPTCHA")],
 )
 def test_a_changed_page_or_captcha_stops_clearly_and_keeps_what_was_fetched(
-    tmp_path, mode, message
+    held, tmp_path, mode, message
 ):
     site = make_site(failures=Failures(mode, after=5))  # December searched, then a new page
     ingest = RecordingIngest()
@@ -143,7 +159,7 @@ def test_a_changed_page_or_captcha_stops_clearly_and_keeps_what_was_fetched(
     assert len(site.pdf_requests()) == len(set(site.pdf_requests())) == 40
 
 
-def test_repeated_500s_stop_after_backing_off(tmp_path):
+def test_repeated_500s_stop_after_backing_off(held, tmp_path):
     clock = FakeClock()
     site = make_site(failures=Failures("500", after=10))
     summary = fetch(site, tmp_path, clock=clock)
@@ -153,7 +169,7 @@ def test_repeated_500s_stop_after_backing_off(tmp_path):
     assert len(pdfs(tmp_path)) == summary.fetched > 0
 
 
-def test_429_with_retry_after_is_waited_out(tmp_path):
+def test_429_with_retry_after_is_waited_out(held, tmp_path):
     clock = FakeClock()
     site = make_site(failures=Failures("429", after=4, count=2, retry_after="5"))
     summary = fetch(site, tmp_path, clock=clock)
@@ -162,7 +178,7 @@ def test_429_with_retry_after_is_waited_out(tmp_path):
     assert all(s >= 1.0 - 1e-9 for s in clock.sleeps)  # never closer than the rate allows
 
 
-def test_a_letter_missing_on_the_site_is_reported_and_the_run_goes_on(tmp_path):
+def test_a_letter_missing_on_the_site_is_reported_and_the_run_goes_on(held, tmp_path):
     site = make_site(failures=Failures(missing={"CM17-0009282"}))
     summary = fetch(site, tmp_path)
     assert summary.exit_code == 1 and summary.fetched == 39
@@ -171,7 +187,7 @@ def test_a_letter_missing_on_the_site_is_reported_and_the_run_goes_on(tmp_path):
     assert (again.fetched, again.failed) == (0, [("CM17-0009282", "HTTP 404")])
 
 
-def test_a_result_list_cut_short_splits_the_window(tmp_path):
+def test_a_result_list_cut_short_splits_the_window(held, tmp_path):
     site = make_site()
     per_day: dict[date, int] = {}
     for case in site.cases:
@@ -190,7 +206,7 @@ def test_a_result_list_cut_short_splits_the_window(tmp_path):
     assert other.exit_code == 6 and "every result for" in other.stopped
 
 
-def test_max_stops_early_and_the_next_run_continues(tmp_path):
+def test_max_stops_early_and_the_next_run_continues(held, tmp_path):
     site = make_site()
     first = fetch(site, tmp_path, max_letters=5)
     assert (first.fetched, first.reached_max, first.exit_code) == (5, True, 0)
@@ -198,7 +214,7 @@ def test_max_stops_early_and_the_next_run_continues(tmp_path):
     assert (rest.fetched, rest.already_had) == (35, 5)
 
 
-def test_recent_windows_are_searched_again_without_fetching_twice(tmp_path):
+def test_recent_windows_are_searched_again_without_fetching_twice(held, tmp_path):
     site = make_site()
     ingest = RecordingIngest()
     with make_client(site) as client:
@@ -210,7 +226,7 @@ def test_recent_windows_are_searched_again_without_fetching_twice(tmp_path):
     assert rows(tmp_path / "imr.duckdb", "select count(*) from dwc_search") == [(84,)]
 
 
-def test_a_window_without_results(tmp_path):
+def test_a_window_without_results(held, tmp_path):
     site = make_site()
     with make_client(site) as client:
         plan = make_plan(tmp_path)

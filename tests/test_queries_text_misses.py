@@ -5,7 +5,9 @@ from decision_facts' rows and the index's own matching numbers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -15,6 +17,7 @@ import queries as q
 from queries import fulltext, rates, tables
 from queries.binding import index_of
 from queries.filters import Filters
+from tests.keptdb import kept
 from tests.test_search_index import demo_db
 
 TEXTS = ["request", "documentation"]
@@ -30,8 +33,8 @@ OTHERS = {
 
 
 @pytest.fixture(scope="module")
-def indexed(tmp_path_factory):
-    return demo_db(tmp_path_factory.mktemp("misses") / "imr.duckdb")
+def indexed(tmp_path_factory) -> Iterator[Path]:
+    yield from kept(demo_db(tmp_path_factory.mktemp("misses") / "imr.duckdb"))
 
 
 @contextmanager

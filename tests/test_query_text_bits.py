@@ -6,8 +6,10 @@ LETTERS_MISSES_SHARE of the rows under filters that select whole parts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -18,6 +20,7 @@ import queries as q
 from queries import fulltext, rates, text_parts
 from queries.binding import index_of
 from queries.filters import Filters
+from tests.keptdb import kept
 from tests.test_queries_text_misses import OTHERS as MISSES_OTHERS
 from tests.test_search_index import demo_db
 
@@ -29,8 +32,8 @@ OTHERS = {**MISSES_OTHERS, "years": {"date_from": date(2016, 1, 1), "date_to": d
 
 
 @pytest.fixture(scope="module")
-def indexed(tmp_path_factory):
-    return demo_db(tmp_path_factory.mktemp("text_bits") / "imr.duckdb")
+def indexed(tmp_path_factory) -> Iterator[Path]:
+    yield from kept(demo_db(tmp_path_factory.mktemp("text_bits") / "imr.duckdb"))  # ~100 connects
 
 
 def calls(f: Filters) -> list:

@@ -7,6 +7,7 @@ import random
 import shutil
 import sqlite3
 import zlib
+from collections.abc import Iterator
 from contextlib import closing
 from datetime import datetime
 
@@ -24,6 +25,7 @@ from queries import bm25, fulltext, search_index, term_counts, term_sets
 from queries.derived import derived_fresh, refresh_derived
 from queries.fulltext import match_expression
 from tests.dbcache import once_per_run
+from tests.keptdb import kept, plain
 
 # Words whose porter stem no other word of the corpus shares: a word-bounded regex is the
 # same selection (stemming aside, as in test_queries_filters_everywhere).
@@ -42,13 +44,13 @@ def demo_db(path, n_letters: int = 400, seed: int = 5):
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    return demo_db(tmp_path_factory.mktemp("demo") / "imr.duckdb")
+def db(tmp_path_factory) -> Iterator:
+    yield from kept(demo_db(tmp_path_factory.mktemp("demo") / "imr.duckdb"))  # copied to write
 
 
 @pytest.fixture(scope="module")
 def raw(db):
-    with duckdb.connect(str(db), read_only=True) as con:
+    with plain(db) as con:
         return con.sql("select decision_no, letter_id, item_no, service, rationale, "
                        "service_category from decisions").pl()  # fmt: skip
 

@@ -9,6 +9,7 @@ import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -19,6 +20,7 @@ import queries as q
 from queries import fulltext, rates, runner, tables
 from queries.binding import index_of, registered
 from queries.filters import Filters
+from tests.keptdb import kept
 from tests.test_search_index import demo_db
 
 TEXTS = ["zolpidem", "therapy", "request", "documentation", "documentation zolpidem",
@@ -32,8 +34,8 @@ OTHERS = {
 
 
 @pytest.fixture(scope="module")
-def indexed(tmp_path_factory):
-    return demo_db(tmp_path_factory.mktemp("bits") / "imr.duckdb")
+def indexed(tmp_path_factory) -> Iterator[Path]:
+    yield from kept(demo_db(tmp_path_factory.mktemp("bits") / "imr.duckdb"))
 
 
 @contextmanager
