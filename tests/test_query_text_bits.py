@@ -20,6 +20,7 @@ import queries as q
 from queries import fulltext, rates, text_parts
 from queries.binding import index_of
 from queries.filters import Filters
+from tests import covering
 from tests.keptdb import kept
 from tests.test_queries_text_misses import OTHERS as MISSES_OTHERS
 from tests.test_search_index import demo_db
@@ -101,23 +102,8 @@ def routed(indexed) -> dict[str, list[int]]:
 
 
 def design(routed: dict[str, list[int]]) -> dict[tuple[str, str], list[int]]:
-    """(text, filter set) -> the indexes of `calls` compared there: call k under the j-th
-    filter set that routes it takes text k + j of each band; pairs left out are then added."""
-    out: dict[tuple[str, str], list[int]] = {(t, o): [] for t in TEXTS for o in OTHERS}
-    seen: dict[int, int] = {}
-    for others, ks in routed.items():
-        for k in ks:
-            j = seen[k] = seen.get(k, -1) + 1
-            for band in BANDS:
-                out[band[(k + j) % len(band)], others].append(k)
-    for text in TEXTS:
-        for others, ks in routed.items():  # every (text, filter set) pair
-            if ks and not out[text, others]:
-                out[text, others].append(ks[TEXTS.index(text) % len(ks)])
-        done = {k for o in OTHERS for k in out[text, o]}
-        for k in seen.keys() - done:  # every (text, call) pair
-            out[text, next(o for o, ks in routed.items() if k in ks)].append(k)
-    return out
+    """This module's covering design (tests/covering.py)."""
+    return covering.design(routed, TEXTS, list(OTHERS), BANDS)
 
 
 def test_the_design_covers_every_pair(routed):
