@@ -86,6 +86,8 @@ def test_group_changes_names_only_bh_discoveries():
     assert "g1" not in text and "Benjamini-Hochberg across 3 groups" in text
     none = t.group_changes(changes([False, False]), "quarter")
     assert none.startswith("No group's change") and "across 2 groups" in none
+    one = t.group_changes(changes([False]), "quarter")
+    assert "across 1 group," in one, one  # a filter to one category leaves one group
 
 
 def test_timeliness_takeaway_counts_what_it_leaves_out(con):

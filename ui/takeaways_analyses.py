@@ -67,7 +67,8 @@ def group_changes(changes: pl.DataFrame, grain: str) -> str:
     if moved.is_empty():
         return (
             f"No group's change from {span} is beyond noise (Benjamini-Hochberg across "
-            f"{tested.height} groups, 5 % false discovery rate; letter-clustered tests)."
+            f"{fmt.count(tested.height, 'groups')}, 5 % false discovery rate; "
+            "letter-clustered tests)."
         )
     named = "; ".join(
         f"{r['group']} {fmt.points(r['change'])} ({fmt.pct(r['first_rate'])} to "
@@ -75,7 +76,8 @@ def group_changes(changes: pl.DataFrame, grain: str) -> str:
         for r in moved.iter_rows(named=True)
     )
     return (
-        f"Beyond noise from {span}: {named}. Benjamini-Hochberg across {tested.height} groups "
+        f"Beyond noise from {span}: {named}. Benjamini-Hochberg across "
+        f"{fmt.count(tested.height, 'groups')} "
         "(5 % false discovery rate), letter-clustered tests."
     )
 
@@ -108,7 +110,8 @@ def standardised(df: pl.DataFrame, label: str) -> str:
     flagged = tested.filter(pl.col("beyond_noise")).sort("oe", descending=True)
     base = (
         f"Expected overturns use the overall rate of each decision's {strata}; "
-        f"{tested.height} groups compared, Benjamini-Hochberg at a 5 % false discovery rate."
+        f"{fmt.count(tested.height, 'groups')} compared, Benjamini-Hochberg at a 5 % false "
+        "discovery rate."
     )
     if flagged.is_empty():
         return (
